@@ -1,0 +1,16 @@
+"""Files, folders, JSON Lines, HTML and stdin -> :class:`kg.records.Document`."""
+
+from kg.ingest.clean import clean_text
+from kg.ingest.files import IngestError, content_id, normalise_date, read_inputs, read_jsonl, read_path
+from kg.ingest.html import html_to_document_fields
+
+__all__ = [
+    "IngestError",
+    "clean_text",
+    "content_id",
+    "html_to_document_fields",
+    "normalise_date",
+    "read_inputs",
+    "read_jsonl",
+    "read_path",
+]

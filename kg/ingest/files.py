@@ -1,0 +1,166 @@
+"""Read documents from files, folders, JSON Lines and standard input.
+
+Bad input never stops reading: each problem is yielded as an
+:class:`IngestError` naming the file and line, and reading goes on.
+
+>>> import io
+>>> items = list(read_jsonl(io.StringIO('{"id": "a", "text": "Hi"}\\nnot json\\n'), "x.jsonl"))
+>>> items[0].id, str(items[1])
+('a', 'x.jsonl:2: invalid JSON: Expecting value')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from kg.ingest.clean import clean_text
+from kg.ingest.html import html_to_document_fields
+from kg.records import Document
+
+__all__ = ["IngestError", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class IngestError:
+    """A document that could not be read; ``line`` is 1-based or ``None``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"kind": "error", "path": self.path, "line": self.line, "message": self.message}
+
+
+def content_id(text: str) -> str:
+    """A stable id for a document without one.
+
+    >>> content_id("abc")
+    'doc-a9993e364706'
+    """
+    return "doc-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def normalise_date(value) -> str | None:
+    """``YYYY-MM-DD`` from an ISO date or datetime string, else ``None``.
+
+    >>> normalise_date("2020-10-08T09:00:00Z"), normalise_date("yesterday")
+    ('2020-10-08', None)
+    """
+    if not isinstance(value, str):
+        return None
+    match = _DATE.match(value.strip())
+    return "-".join(match.groups()) if match else None
+
+
+def _document(fields: dict, default_id: str, default_date: str | None) -> Document:
+    text = clean_text(fields["text"])
+    return Document(
+        id=str(fields.get("id") or default_id or content_id(text)),
+        text=text,
+        date=normalise_date(fields.get("date")) or default_date,
+        title=fields.get("title") if isinstance(fields.get("title"), str) else None,
+        url=fields.get("url") if isinstance(fields.get("url"), str) else None,
+        source=fields.get("source") if isinstance(fields.get("source"), str) else None,
+    )
+
+
+def read_jsonl(stream: IO[str], name: str, default_date: str | None = None) -> Iterator[Document | IngestError]:
+    """One document a line: ``text`` and optional ``id``, ``date``, ``title``, ``url``, ``source``."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield IngestError(name, number, f"invalid JSON: {error.msg}")
+            continue
+        if not isinstance(data, dict):
+            yield IngestError(name, number, "a line must be a JSON object")
+            continue
+        if not isinstance(data.get("text"), str):
+            yield IngestError(name, number, "field 'text' is missing or not a string")
+            continue
+        if data.get("id") is not None and not isinstance(data["id"], (str, int)):
+            yield IngestError(name, number, "field 'id' must be a string")
+            continue
+        document = _document(data, "", default_date)
+        if not document.text:
+            yield IngestError(name, number, "empty document")
+            continue
+        yield document
+
+
+def _decode(raw: bytes, name: str) -> tuple[str | None, IngestError | None]:
+    if b"\x00" in raw[:8192]:
+        return None, IngestError(name, None, "binary file, skipped")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        return None, IngestError(name, None, f"invalid UTF-8 at byte {error.start}, skipped")
+
+
+def read_path(path: Path, default_date: str | None = None) -> Iterator[Document | IngestError]:
+    """Documents of one file or, recursively, of a folder (hidden files skipped)."""
+    name = str(path)
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            if child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
+                yield from read_path(child, default_date)
+        return
+    if not path.exists():
+        yield IngestError(name, None, "no such file or folder")
+        return
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        yield IngestError(name, None, f"cannot read: {error.strerror}")
+        return
+    text, error = _decode(raw, name)
+    if error:
+        yield error
+        return
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(text.splitlines(keepends=True), name, default_date)
+        return
+    fields = html_to_document_fields(text) if suffix in HTML_SUFFIXES else {"text": text}
+    if not clean_text(fields["text"]):
+        yield IngestError(name, None, "empty document")
+        return
+    yield _document(fields, path.stem, default_date)
+
+
+def read_inputs(
+    inputs: Iterable[str], default_date: str | None = None, stdin: IO[str] | None = None
+) -> Iterator[Document | IngestError]:
+    """Documents from paths; ``-`` reads standard input (JSON Lines if every line is an object)."""
+    for item in inputs:
+        if item == "-":
+            data = (stdin or sys.stdin).read()
+            lines = [l for l in data.splitlines() if l.strip()]
+            if lines and all(l.lstrip().startswith("{") for l in lines):
+                yield from read_jsonl(lines, "<stdin>", default_date)
+            elif clean_text(data):
+                yield _document({"text": data}, "", default_date)
+            else:
+                yield IngestError("<stdin>", None, "empty document")
+        else:
+            yield from read_path(Path(item), default_date)

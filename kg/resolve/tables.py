@@ -1,0 +1,217 @@
+"""Load the gazetteer tables of ``kg/data`` into one :class:`Gazetteer`.
+
+States come from pycountry (ISO names) merged with the curated
+``states.csv``; organisations, groups, regions and people from their CSV
+tables; context-dependent aliases from ``context_aliases.jsonl``.
+
+>>> gaz = load_gazetteer()
+>>> gaz.entries["ARM"].type, gaz.entries["CSTO"].type
+('State', 'Organization')
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from kg.data import data_path
+from kg.resolve.names import name_key, split_multi, strip_article
+
+__all__ = [
+    "EntryInfo",
+    "Surface",
+    "ContextRule",
+    "PersonTerm",
+    "Gazetteer",
+    "load_gazetteer",
+    "cached_gazetteer",
+    "read_csv",
+]
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """A canonical entity of the tables."""
+
+    id: str
+    type: str
+    label: str
+    qid: str | None = None
+    located_in: tuple[str, ...] = ()
+    claimed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A surface form of an entry: ``kind`` is name, demonym, capital, seat or acronym."""
+
+    text: str
+    id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """An alias that holds only in a context (DESIGN.md, machine-translation aliases)."""
+
+    rule: str
+    texts: tuple[str, ...]
+    id: str
+    context: tuple[str, ...] = ()
+    context_all: tuple[str, ...] = ()
+    context_none: tuple[str, ...] = ()
+    context_any_text: tuple[str, ...] = ()
+    paired: bool = False
+    paired_or_side: bool = False
+    paired_with: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PersonTerm:
+    """One office held by a person over a term."""
+
+    id: str
+    name: str
+    office: str
+    role: str
+    of: str
+    start: str | None
+    end: str | None
+
+    def holds_on(self, date: str | None) -> bool:
+        if not date:
+            return True
+        return (not self.start or self.start <= date) and (not self.end or date <= self.end)
+
+
+@dataclass
+class Gazetteer:
+    entries: dict[str, EntryInfo] = field(default_factory=dict)
+    surfaces: list[Surface] = field(default_factory=list)
+    rules: list[ContextRule] = field(default_factory=list)
+    terms: dict[str, list[PersonTerm]] = field(default_factory=lambda: defaultdict(list))
+    non_actors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def add(self, info: EntryInfo, names=(), kind: str = "name") -> None:
+        if info.id in self.entries and self.entries[info.id].type != info.type:
+            raise ValueError(f"id {info.id} has two types: {self.entries[info.id].type}, {info.type}")
+        self.entries.setdefault(info.id, info)
+        for name in names:
+            text = strip_article(name)
+            if text:
+                self.surfaces.append(Surface(text, info.id, _kind_of(text, kind)))
+
+    def by_key(self) -> dict[str, set[str]]:
+        """Ids by name key (case- and accent-insensitive), for fuzzy and fallback lookup."""
+        keys: dict[str, set[str]] = defaultdict(set)
+        for surface in self.surfaces:
+            if surface.kind in ("name", "acronym"):
+                keys[name_key(surface.text)].add(surface.id)
+        return keys
+
+
+def _kind_of(text: str, kind: str) -> str:
+    if kind == "name" and text.replace(".", "").isupper() and len(text.replace(".", "")) <= 8:
+        return "acronym"
+    return kind
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _load_states(gaz: Gazetteer, path: Path) -> None:
+    for row in read_csv(path):
+        iso = row["id"]
+        country = pycountry.countries.get(alpha_3=iso)
+        names = [row["label"], *split_multi(row.get("aliases"))]
+        if country is not None:
+            for attr in ("common_name", "name", "official_name"):
+                value = getattr(country, attr, None)
+                # pycountry's "X, Republic of" style names are not running-text names
+                if value and "," not in value and "(" not in value:
+                    names.append(value)
+        info = EntryInfo(iso, "State", row["label"], row.get("qid") or None)
+        gaz.add(info, names)
+        gaz.add(info, split_multi(row.get("demonyms")), "demonym")
+        gaz.add(info, split_multi(row.get("capitals")), "capital")
+        gaz.add(info, split_multi(row.get("seats")), "seat")
+
+
+def _load_simple(gaz: Gazetteer, path: Path, type_: str) -> None:
+    for row in read_csv(path):
+        info = EntryInfo(
+            row["id"],
+            type_,
+            row["label"],
+            row.get("qid") or None,
+            tuple(split_multi(row.get("located_in"))),
+            tuple(split_multi(row.get("claimed_by"))),
+        )
+        names = [row["label"], *split_multi(row.get("aliases"))]
+        if type_ == "Organization" and row["id"].isupper():
+            names.append(row["id"])
+        gaz.add(info, names)
+
+
+def _load_people(gaz: Gazetteer, path: Path) -> None:
+    for row in read_csv(path):
+        info = EntryInfo(row["id"], "Person", row["name"], row.get("qid") or None)
+        gaz.add(info, [row["name"], *split_multi(row.get("aliases"))])
+        gaz.terms[row["id"]].append(
+            PersonTerm(row["id"], row["name"], row["office"], row["role"], row["of"], row.get("start") or None, row.get("end") or None)
+        )
+
+
+def _load_rules(gaz: Gazetteer, path: Path) -> None:
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            data = json.loads(line)
+            gaz.rules.append(
+                ContextRule(
+                    rule=data["rule"],
+                    texts=tuple(data["texts"]),
+                    id=data["id"],
+                    context=tuple(data.get("context", ())),
+                    context_all=tuple(data.get("context_all", ())),
+                    context_none=tuple(data.get("context_none", ())),
+                    context_any_text=tuple(data.get("context_any_text", ())),
+                    paired=bool(data.get("paired")),
+                    paired_or_side=bool(data.get("paired_or_side")),
+                    paired_with=tuple(data.get("paired_with", ())),
+                    note=data.get("note", ""),
+                )
+            )
+
+
+def load_gazetteer(data_dir: Path | None = None) -> Gazetteer:
+    """Read every table; ``data_dir`` defaults to the package's ``kg/data``."""
+    path = (lambda name: Path(data_dir) / name) if data_dir else data_path
+    gaz = Gazetteer()
+    _load_states(gaz, path("states.csv"))
+    _load_simple(gaz, path("organizations.csv"), "Organization")
+    _load_simple(gaz, path("groups.csv"), "Other")
+    _load_simple(gaz, path("regions.csv"), "Region")
+    _load_people(gaz, path("people.csv"))
+    _load_rules(gaz, path("context_aliases.jsonl"))
+    for row in read_csv(path("non_actors.csv")):
+        gaz.non_actors[row["kind"]].add(row["text"].lower())
+    gaz.titles = {row["title"]: row["role"] for row in read_csv(path("titles.csv"))}
+    return gaz
+
+
+@lru_cache(maxsize=4)
+def cached_gazetteer(data_dir: str | None = None) -> Gazetteer:
+    """:func:`load_gazetteer`, read once per ``data_dir`` and shared by the components."""
+    return load_gazetteer(Path(data_dir) if data_dir else None)

