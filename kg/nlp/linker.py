@@ -31,7 +31,7 @@ if not Doc.has_extension("kg_entities"):
 
 @Language.factory(
     "kg_linker",
-    assigns=["doc._.kg_entities", "span.ent_id"],
+    assigns=["doc._.kg_entities", "token.ent_id"],
     requires=["doc.ents"],
     default_config={"data_dir": None, "fuzzy_threshold": 90.0},
 )

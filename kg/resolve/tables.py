@@ -154,7 +154,7 @@ def _load_simple(gaz: Gazetteer, path: Path, type_: str) -> None:
             type_,
             row["label"],
             row.get("qid") or None,
-            tuple(split_multi(row.get("located_in"))),
+            tuple(split_multi(row.get("located_in") or row.get("country"))),
             tuple(split_multi(row.get("claimed_by"))),
         )
         names = [row["label"], *split_multi(row.get("aliases"))]

@@ -1,0 +1,46 @@
+"""The ``kg_relations`` component: linked entities -> ``doc._.kg_relations``.
+
+A thin spaCy wrapper around :class:`kg.relations.extract.RelationExtractor`;
+relations live on the Doc as :class:`kg.records.Relation` records (ids and
+character offsets, no Token objects).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.relations.extract import RelationExtractor, load_patterns
+from kg.relations.lexicon import cached_lexicon
+from kg.resolve.tables import cached_gazetteer
+from kg.vocab import load_vocabulary
+
+__all__ = ["RelationComponent"]
+
+if not Doc.has_extension("kg_relations"):
+    Doc.set_extension("kg_relations", default=None)
+
+
+@Language.factory(
+    "kg_relations",
+    assigns=["doc._.kg_relations"],
+    requires=["doc.ents", "token.dep", "token.lemma"],
+    default_config={"data_dir": None},
+)
+def make_relations(nlp: Language, name: str, data_dir: str | None):
+    return RelationComponent(nlp, name, data_dir=data_dir)
+
+
+class RelationComponent:
+    def __init__(self, nlp: Language, name: str = "kg_relations", *, data_dir: str | None = None):
+        self.name = name
+        patterns = load_patterns(Path(data_dir) / "relation_patterns.jsonl" if data_dir else None)
+        self.extractor = RelationExtractor(
+            nlp.vocab, cached_gazetteer(data_dir), cached_lexicon(data_dir), load_vocabulary(), patterns
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_relations = self.extractor(doc)
+        return doc

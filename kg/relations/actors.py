@@ -1,0 +1,233 @@
+"""Which actors a noun phrase stands for.
+
+A phrase head resolves to canonical ids: an entity ("Russia", "the
+Kremlin", "Azerbaijani"); an organ, official or force of a state ("the
+Azerbaijani and Turkish governments", "Russian forces", "India's foreign
+ministry", "the foreign ministers of Venezuela and Guyana"); a pronoun
+("it", "his government"); a reciprocal or anaphoric description of the
+parties ("both sides", "the two neighbours", "each other", "its eastern
+neighbour", "the three countries"); or a definite description of a group
+("the rebels", "the bloc"). Coordination is followed on both sides.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg.relations.lexicon import Lexicon
+from kg.resolve.tables import Gazetteer
+
+__all__ = ["Actor", "ActorResolver"]
+
+_PERSONAL = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+_NEUTER = {"it", "its", "itself"}
+_PLURAL = {"they", "them", "their", "themselves"}
+_RELATIVE = {"which", "who", "that", "whom", "whose"}
+_RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side"}
+_NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
+_MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    certainty: float = 1.0
+
+
+class ActorResolver:
+    """Actor lookup over one linked Doc (``ent.ent_id_`` set by ``kg_linker``)."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, lexicon: Lexicon, roles: dict[str, set[str]] | None = None):
+        self.doc = doc
+        self.gaz = gazetteer
+        self.lex = lexicon
+        self.roles = roles or {}
+        self.types = {k: v["type"] for k, v in (doc._.kg_entities or {}).items()}
+        self.ent_at: dict[int, str] = {}
+        self.ent_span: dict[int, tuple[int, int]] = {}
+        for ent in doc.ents:
+            if ent.ent_id_ in self.types:
+                for token in ent:
+                    self.ent_at[token.i] = ent.ent_id_
+                    self.ent_span[token.i] = (ent.start, ent.end)
+        self.pairs = self._coordinated_pairs()
+
+    # -- the parties a document is about ---------------------------------
+    def _coordinated_pairs(self) -> list[tuple[int, tuple[str, str]]]:
+        """(token index, pair) of states coordinated in one phrase ("X and Y", "between X and Y")."""
+        pairs = []
+        for i, ent_id in self.ent_at.items():
+            token = self.doc[i]
+            if token.dep_ != "conj" or self.types.get(ent_id) != "State":
+                continue
+            other = self.ent_at.get(token.head.i)
+            if other and other != ent_id and self.types.get(other) == "State":
+                pairs.append((i, (other, ent_id)))
+        return sorted(pairs)
+
+    def parties(self, before: int, n: int = 2, exclude: set[str] = frozenset()) -> list[str]:
+        """The ``n`` states the text is about at token ``before``.
+
+        The most recent pair coordinated in one phrase, else the most
+        mentioned states so far.
+        """
+        if n == 2:
+            for i, pair in reversed(self.pairs):
+                if i < before and not exclude.intersection(pair):
+                    return list(pair)
+        counts = Counter(
+            ent_id for i, ent_id in self.ent_at.items()
+            if self.types.get(ent_id) == "State" and ent_id not in exclude and (i < before or not before)
+            and self.ent_span[i][0] == i
+        )
+        if len(counts) < n:
+            counts.update(
+                e for i, e in self.ent_at.items() if self.types.get(e) == "State" and e not in exclude and self.ent_span[i][0] == i
+            )
+        return [ent_id for ent_id, _ in counts.most_common(n)] if n else [e for e, _ in counts.most_common()]
+
+    def state_of(self, actor_id: str) -> str:
+        """The state or organisation a person acts for, else the actor itself."""
+        roles = self.roles.get(actor_id)
+        return sorted(roles)[0] if roles else actor_id
+
+    # -- resolution -------------------------------------------------------
+    def entity(self, token: Token) -> str | None:
+        return self.ent_at.get(token.i)
+
+    def actors(self, token: Token, depth: int = 0) -> list[Actor]:
+        """Actors of the phrase headed by ``token``, following coordination."""
+        if token is None or depth > 6:
+            return []
+        found = self._head_actors(token, depth)
+        for child in token.children:
+            if child.dep_ == "conj":
+                found += self.actors(child, depth + 1)
+            elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
+                found += self._modifier_actors(child, depth)
+        return _unique(found)
+
+    def _head_actors(self, token: Token, depth: int) -> list[Actor]:
+        ent_id = self.ent_at.get(token.i)
+        if ent_id:
+            return [Actor(ent_id)]
+        lower = token.lower_
+        lemma = token.lemma_.lower()
+        if lower in _RELATIVE and token.head.dep_ == "relcl":
+            return self.actors(token.head.head, depth + 1)
+        if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
+            return self.pronoun(token)
+        phrase = self._phrase_text(token)
+        if phrase in _RECIPROCAL:
+            return []  # handled by the caller as a reciprocal object
+        number = self._number(token)
+        if number is not None and self.lex.noun_kind(lemma, "reciprocal"):
+            exclude = {a.id for a in self._possessor(token, depth)}
+            return [Actor(p, 0.7) for p in self.parties(token.i, number or 0, exclude)]
+        if lemma in ("neighbour", "neighbor") and any(c.dep_ == "poss" for c in token.children):
+            owners = {a.id for a in self._possessor(token, depth)}
+            owners |= {self.state_of(o) for o in owners}
+            parties = [p for p in self.parties(token.i, 2) if p not in owners]
+            return [Actor(parties[0], 0.6)] if parties else []
+        if self.lex.noun_kind(lemma, "organ") or self.lex.noun_kind(lemma, "force"):
+            found = self._modifier_actors(token, depth)
+            if found:
+                return found
+            if lemma in ("government", "side", "leadership", "authority", "junta", "regime") and _definite(token):
+                return self._recent(token, "State", prefer_subject=True)
+            return []
+        if _definite(token) and self.lex.noun_kind(lemma, "group") and not self._has_modifier(token):
+            return self._recent(token, "Other")
+        if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._has_modifier(token):
+            return self._recent(token, "Organization")
+        return []
+
+    def _has_modifier(self, token: Token) -> bool:
+        return any(c.dep_ in _MOD_DEPS for c in token.children)
+
+    def _phrase_text(self, token: Token) -> str:
+        left = [t for t in token.subtree if t.i <= token.i]
+        return " ".join(t.lower_ for t in left)
+
+    def _number(self, token: Token) -> int | None:
+        for child in token.children:
+            if child.lower_ in _NUMBERS and child.dep_ in ("det", "nummod", "predet", "quantmod", "amod"):
+                return _NUMBERS[child.lower_]
+        if token.lower_ in ("both",):
+            return 2
+        return None
+
+    def _possessor(self, token: Token, depth: int) -> list[Actor]:
+        return [a for c in token.children if c.dep_ == "poss" for a in self.actors(c, depth + 1)]
+
+    def _modifier_actors(self, token: Token, depth: int) -> list[Actor]:
+        found: list[Actor] = []
+        for child in token.children:
+            if child.dep_ in _MOD_DEPS:
+                if child.i in self.ent_at or child.dep_ == "poss":
+                    found += self.actors(child, depth + 1)
+                elif child.dep_ == "compound" and (self.lex.noun_kind(child.lemma_.lower(), "organ") or self.lex.noun_kind(child.lemma_.lower(), "force")):
+                    found += self._modifier_actors(child, depth + 1)
+            elif child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", None)]
+        return [Actor(self.state_of(a.id), a.certainty) if self.types.get(a.id) == "Person" else a for a in found]
+
+    def _recent(self, token: Token, type_: str, prefer_subject: bool = False) -> list[Actor]:
+        """The most recent actor of ``type_`` before ``token`` (a subject first, if asked)."""
+        candidates = [i for i, e in self.ent_at.items() if i < token.i and self.types.get(e) == type_ and self.ent_span[i][0] == i]
+        if prefer_subject:
+            subjects = [i for i in candidates if self._governing_dep(i).startswith("nsubj") and self.doc[i].sent != token.sent]
+            if subjects:
+                return [Actor(self.ent_at[subjects[-1]], 0.6)]
+        return [Actor(self.ent_at[candidates[-1]], 0.6)] if candidates else []
+
+    def _governing_dep(self, i: int) -> str:
+        start, end = self.ent_span[i]
+        head = next((t for t in self.doc[start:end] if t.head.i < start or t.head.i >= end or t.head == t), self.doc[start])
+        return head.dep_
+
+    def pronoun(self, token: Token) -> list[Actor]:
+        lower = token.lower_
+        if lower in _PERSONAL:
+            people = [i for i, e in self.ent_at.items() if i < token.i and self.types.get(e) == "Person"]
+            return [Actor(self.ent_at[people[-1]], 0.7)] if people else []
+        # "X said it would ...": the speaker
+        clause = token.head
+        while clause.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "ROOT") and clause.head != clause:
+            clause = clause.head
+        if clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head != clause:
+            governor = clause.head
+            for child in governor.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
+                    found = self.actors(child, 1)
+                    if found:
+                        return [Actor(a.id, 0.8) for a in found]
+        if lower in _PLURAL:
+            parties = self.parties(token.i, 2)
+            return [Actor(p, 0.5) for p in parties]
+        for type_ in ("State", "Organization"):
+            found = self._recent(token, type_, prefer_subject=False)
+            # same sentence first, then the previous sentence's subject
+            same = [i for i, e in self.ent_at.items() if i < token.i and self.doc[i].sent == token.sent and self.types.get(e) in ("State", "Organization")]
+            if same:
+                return [Actor(self.ent_at[same[-1]], 0.6)]
+        subject = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
+        return [Actor(a.id, 0.5) for a in subject]
+
+
+def _definite(token: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those") for c in token.children)
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen, out = set(), []
+    for actor in actors:
+        if actor.id not in seen:
+            seen.add(actor.id)
+            out.append(actor)
+    return out

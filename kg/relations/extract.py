@@ -1,0 +1,455 @@
+"""Relations from a linked Doc: dependency patterns + cue lexicon -> Relation records.
+
+The plain-Python core of the ``kg_relations`` component. Patterns
+(``kg/data/relation_patterns.jsonl``) are spaCy ``DependencyMatcher``
+patterns that find a cue and the head of its object; the cue lexicon
+(``cues.jsonl``) says which predicate a cue signals and which prepositions
+and objects it takes; :mod:`kg.relations.actors` turns phrase heads into
+actor ids and :mod:`kg.relations.modality` says whether the report asserts,
+claims, supposes or negates the relation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+
+from kg.data import data_path
+from kg.records import Evidence, Relation
+from kg.relations.actors import _RECIPROCAL, Actor, ActorResolver
+from kg.relations.dates import resolve_date
+from kg.relations.lexicon import Lexicon
+from kg.relations.modality import Modality, modality_of
+from kg.relations.roles import find_roles
+from kg.resolve.tables import Gazetteer
+from kg.vocab import Predicate
+
+__all__ = ["Pattern", "RelationExtractor", "load_patterns", "set_cue_attributes"]
+
+_OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
+_RECIPROCAL_LIGHT = {"trade", "exchange"}
+_STRUCTURAL = {"memberOf", "neighbourOf", "allyOf", "locatedIn"}
+
+for _name in ("kg_vcue", "kg_ncue"):
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, default="")
+if not Token.has_extension("kg_light"):
+    Token.set_extension("kg_light", default=False)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    pattern: list
+    reliability: float
+    description: str
+    examples: tuple
+
+
+def load_patterns(path: Path | None = None) -> list[Pattern]:
+    patterns = []
+    with open(path or data_path("relation_patterns.jsonl"), encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                data = json.loads(line)
+                patterns.append(Pattern(data["id"], data["pattern"], float(data.get("reliability", 0.8)), data.get("description", ""), tuple(data.get("examples", ()))))
+    return patterns
+
+
+def set_cue_attributes(doc: Doc, lex: Lexicon) -> None:
+    """Mark cue verbs, cue nouns and light verbs for the patterns."""
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            token._.kg_vcue = lex.verb_class(lemma) or ""
+            token._.kg_light = lex.is_light(lemma)
+        elif token.pos_ in ("NOUN", "PROPN"):
+            token._.kg_ncue = lex.noun_class(lemma) or ""
+
+
+class RelationExtractor:
+    """Finds relations in Docs processed by ``kg_gazetteer``, ``ner`` and ``kg_linker``."""
+
+    def __init__(self, vocab, gazetteer: Gazetteer, lexicon: Lexicon, predicates: dict[str, Predicate], patterns: list[Pattern]):
+        self.gaz = gazetteer
+        self.lex = lexicon
+        self.predicates = predicates
+        self.patterns = {p.id: p for p in patterns}
+        self.matcher = DependencyMatcher(vocab)
+        for p in patterns:
+            self.matcher.add(p.id, [p.pattern])
+
+    # -- entry point --------------------------------------------------------
+    def __call__(self, doc: Doc) -> list[Relation]:
+        date = doc.user_data.get("date") if doc.user_data else None
+        set_cue_attributes(doc, self.lex)
+        resolver = ActorResolver(doc, self.gaz, self.lex)
+        roles = find_roles(doc, resolver, self.gaz, self.gaz.titles, date)
+        resolver.roles = {}
+        for role in roles:
+            resolver.roles.setdefault(role.person, set()).add(role.of)
+        found: dict[tuple, Relation] = {}
+        denials: list[tuple[set[str], int, tuple | None]] = []
+        for role in roles:
+            self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
+                                       date=date, evidence=_evidence(role.mention.sent)))
+        seen: set[tuple] = set()
+        for match_id, token_ids in self.matcher(doc):
+            pattern = self.patterns[doc.vocab.strings[match_id]]
+            nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(pattern.pattern, token_ids)}
+            key = (nodes["cue"].i, nodes.get("object").i if "object" in nodes else None, pattern.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            for relation, modality in self._from_match(doc, nodes, pattern, resolver, date):
+                if modality.deny:
+                    speakers = {resolver.state_of(a.id) for a in resolver.actors(modality.speaker)} if modality.speaker is not None else set()
+                    denials.append((speakers, nodes["cue"].sent.start, relation.key()[:3]))
+                self._add(found, relation)
+        for relation in self._specials(doc, resolver, date):
+            self._add(found, relation)
+        denials += self._denial_verbs(doc, resolver)
+        return self._apply_denials(found, denials, resolver)
+
+    # -- one pattern match ---------------------------------------------------
+    def _from_match(self, doc: Doc, nodes: dict, pattern: Pattern, resolver: ActorResolver, date: str | None):
+        cue_token = nodes["cue"]
+        cue_name = cue_token._.kg_vcue or cue_token._.kg_ncue
+        if not cue_name:
+            return
+        cue = self.lex.cues[cue_name]
+        predicate = cue.predicate
+        verbal = bool(cue_token._.kg_vcue)
+        lemma = cue_token.lemma_.lower()
+        anchor = nodes.get("light") or nodes.get("copula") or nodes.get("verb") or cue_token
+        prep = nodes.get("prep")
+        obj = nodes.get("object")
+        # what the cue takes
+        if verbal:
+            allowed_preps = cue.verb_preps.get(lemma)
+            required = cue.verb_objects.get(lemma)
+            if prep is not None and prep.lower_ not in (allowed_preps or cue.preps):
+                return
+            if prep is None and obj is not None and obj.dep_ == "dobj" and allowed_preps and not required:
+                return
+            dobj = next((c for c in cue_token.children if c.dep_ in ("dobj", "dative")), None)
+            if required:
+                if not self._object_ok(dobj, required, resolver):
+                    return
+                if prep is None and obj is not None and obj.dep_ == "dobj" and not {"@actor", "@org", "@actor-official"} & set(required):
+                    # the object actor is the possessor or modifier of the required noun
+                    objects = self._destination(cue_token, dobj, cue, resolver) if predicate == "deploysForcesTo" else resolver._modifier_actors(dobj, 0)
+                    if not objects:
+                        return
+                    yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
+                    return
+            if lemma in ("order", "give") and not any(t.lemma_ == "leave" for t in cue_token.subtree):
+                return
+            if obj is None and prep is None and not cue_token.dep_ == "amod":
+                # reciprocal: coordinated subjects, no object
+                if not self.predicates[predicate].symmetric:
+                    return
+                yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
+                return
+        else:
+            if prep is not None and prep.lower_ not in cue.preps:
+                return
+            if obj is None and prep is None and "light" in nodes:
+                if not (self.predicates[predicate].symmetric or anchor.lemma_.lower() in _RECIPROCAL_LIGHT):
+                    return
+                yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
+                return
+        subject_node = nodes.get("subject") if pattern.id != "subject-phrase-noun-between" else None
+        objects = self._objects(obj, prep, resolver, predicate) if obj is not None else []
+        if pattern.id == "noun-compound-pair":
+            if not self.predicates[predicate].symmetric:
+                return
+            pair = [Actor(resolver.ent_at[t.i]) for t in cue_token.lefts for t in t.subtree if t.i in resolver.ent_at and resolver.types.get(resolver.ent_at[t.i]) == "State"]
+            pair = list({a.id: a for a in pair}.values())
+            if len(pair) < 2:
+                return
+            yield from self._pairs(doc, cue, cue_token, anchor, pair, pattern, resolver, date)
+            return
+        if prep is not None and prep.lower_ == "between":
+            if not self.predicates[predicate].symmetric and predicate != "mediates":
+                return
+            if self.predicates[predicate].symmetric:
+                yield from self._pairs(doc, cue, cue_token, anchor, objects, pattern, resolver, date)
+                return
+        if obj is not None and not objects and not _is_reciprocal(obj):
+            return
+        yield from self._relations(doc, cue, cue_token, anchor, subject_node, objects, pattern, resolver, date, reciprocal_object=obj is not None and _is_reciprocal(obj))
+
+    def _destination(self, verb: Token, dobj: Token, cue, resolver: ActorResolver) -> list[Actor]:
+        """Where forces are sent: a 'to'/'into'/'in' phrase on the verb or inside its object."""
+        for token in [*verb.children, *dobj.subtree]:
+            if token.dep_ == "prep" and token.lower_ in cue.preps and token.head in (verb, *dobj.subtree):
+                for pobj in token.children:
+                    if pobj.dep_ == "pobj":
+                        found = self._objects(pobj, token, resolver, "deploysForcesTo")
+                        if found:
+                            return found
+        return []
+
+    def _object_ok(self, dobj: Token | None, required: list[str], resolver: ActorResolver) -> bool:
+        if dobj is None:
+            return False
+        lemma = dobj.lemma_.lower()
+        if lemma in required:
+            return True
+        if "@force" in required and self.lex.noun_kind(lemma, "force"):
+            return True
+        actors = resolver.actors(dobj)
+        if "@actor" in required and actors:
+            return True
+        if "@org" in required and any(resolver.types.get(a.id) == "Organization" for a in actors):
+            return True
+        return False
+
+    def _objects(self, obj: Token, prep: Token | None, resolver: ActorResolver, predicate: str) -> list[Actor]:
+        actors = resolver.actors(obj)
+        if predicate == "deploysForcesTo":
+            # a deployment to a mission is a deployment to the mission's country
+            lifted = []
+            for actor in actors:
+                info = self.gaz.entries.get(actor.id)
+                lifted += [Actor(c, actor.certainty) for c in (info.located_in if info and info.type == "Other" else ())] or [actor]
+            return lifted
+        return actors
+
+    # -- subjects -----------------------------------------------------------
+    def subjects(self, verb: Token, resolver: ActorResolver, depth: int = 0) -> list[Actor]:
+        """Actors of the clause subject of ``verb`` (control, coordination, relative clauses)."""
+        if depth > 5:
+            return []
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                found = resolver.actors(child)
+                if found:
+                    return found
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return resolver.actors(pobj)
+        head = verb.head
+        if head == verb:
+            return []
+        if verb.dep_ == "xcomp":
+            if head.lemma_.lower() in _OBJECT_CONTROL:
+                for child in head.children:
+                    if child.dep_ in ("dobj", "dative"):
+                        found = resolver.actors(child)
+                        if found:
+                            return found
+            for child in head.children:
+                if child.dep_ == "nsubjpass":
+                    return resolver.actors(child)
+            return self.subjects(head, resolver, depth + 1)
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in self.lex.speech["claim"]:
+            accused = next((c for c in head.head.children if c.dep_ == "dobj"), None)
+            return resolver.actors(accused) if accused is not None else []
+        if verb.dep_ in ("conj", "advcl", "pcomp") or (verb.dep_ == "prep" and head.pos_ in ("VERB", "AUX")):
+            return self.subjects(head, resolver, depth + 1)
+        if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return resolver.actors(head)
+        if verb.dep_ == "amod" and verb.i > 1 and verb.doc[verb.i - 1].text in ("-", "–"):
+            return resolver.actors(verb.doc[verb.i - 2])
+        if verb.dep_ in ("dobj", "pobj", "attr", "appos") and head.pos_ in ("VERB", "AUX", "ADP"):
+            return self.subjects(head if head.pos_ != "ADP" else head.head, resolver, depth + 1)
+        return []
+
+    # -- relation records -----------------------------------------------------
+    def _relations(self, doc, cue, cue_token, anchor, subject_node, objects, pattern, resolver, date, reciprocal_only=False, reciprocal_object=False):
+        subjects = resolver.actors(subject_node) if subject_node is not None else self.subjects(anchor, resolver)
+        if not subjects:
+            return
+        predicate = cue.predicate
+        if reciprocal_only or reciprocal_object:
+            if len(subjects) < 2:
+                return
+            yield from self._pairs(doc, cue, cue_token, anchor, subjects, pattern, resolver, date, both=not self.predicates[predicate].symmetric)
+            return
+        if objects is None or (not objects and predicate == "mediates"):
+            if predicate != "mediates":
+                return
+        if predicate == "mediates" and not objects:
+            objects = [Actor(p, 0.6) for p in resolver.parties(cue_token.i, 2, {resolver.state_of(s.id) for s in subjects})]
+        if predicate == "mediates" and len(objects) == 1 and objects[0].id in {a.id for a in subjects}:
+            return
+        modality = self._modality(cue_token, anchor, subjects, resolver)
+        for s in subjects:
+            for o in objects:
+                relation = self._relation(doc, predicate, cue, cue_token, s, o, modality, pattern, resolver, date)
+                if relation is not None:
+                    yield relation, modality
+
+    def _pairs(self, doc, cue, cue_token, anchor, actors, pattern, resolver, date, both=False):
+        modality = self._modality(cue_token, anchor, actors, resolver)
+        ids = [a for a in actors]
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                for s, o in ((a, b), (b, a)) if both else ((a, b),):
+                    relation = self._relation(doc, cue.predicate, cue, cue_token, s, o, modality, pattern, resolver, date)
+                    if relation is not None:
+                        yield relation, modality
+
+    def _modality(self, cue_token, anchor, subjects, resolver) -> Modality:
+        subject_ids = {resolver.state_of(s.id) for s in subjects} | {s.id for s in subjects}
+
+        def speaker_ids(token):
+            return {resolver.state_of(a.id) for a in resolver.actors(token)} | {a.id for a in resolver.actors(token)}
+
+        start = anchor if anchor is not cue_token and anchor.dep_ != "appos" else cue_token
+        if cue_token.dep_ == "appos":
+            start = cue_token.head
+        modality = modality_of(start, self.lex, subject_ids, speaker_ids)
+        nominal = start is cue_token and cue_token.pos_ in ("NOUN", "PROPN")
+        if nominal and modality.modality == "hypothetical":
+            # "if the conflict between X and Y escalates": the conflict is presupposed
+            return Modality()
+        return modality
+
+    def _relation(self, doc, predicate, cue, cue_token, s: Actor, o: Actor, modality: Modality, pattern, resolver, date):
+        if s.id == o.id or resolver.state_of(s.id) == resolver.state_of(o.id) and predicate not in ("leaderOf", "officialOf"):
+            return None
+        if not self._types_ok(predicate, s.id, o.id, resolver):
+            return None
+        attributed = None
+        if modality.modality == "claimed" and modality.speaker is not None:
+            speakers = resolver.actors(modality.speaker)
+            attributed = resolver.state_of(speakers[0].id) if speakers else None
+        confidence = cue.reliability * pattern.reliability * min(s.certainty, o.certainty)
+        if modality.modality != "asserted":
+            confidence *= 0.9
+        return Relation(
+            doc="",
+            subject=s.id,
+            predicate=predicate,
+            object=o.id,
+            modality=modality.modality,
+            attributed_to=attributed,
+            date=self._date(cue_token, date),
+            confidence=round(confidence, 3),
+            cameo=self.predicates[predicate].cameo,
+            evidence=_evidence(cue_token.sent),
+        )
+
+    def _types_ok(self, predicate: str, s: str, o: str, resolver: ActorResolver) -> bool:
+        ts, to = resolver.types.get(s), resolver.types.get(o)
+        if predicate == "memberOf":
+            return to == "Organization" and ts in ("State", "Organization")
+        if predicate == "neighbourOf":
+            return ts == "State" and to == "State"
+        if predicate == "locatedIn":
+            return ts == "Region" and to == "State"
+        if predicate in ("allyOf", "severRelationsWith", "restoreRelationsWith", "sanctions", "deploysForcesTo", "mediates", "appealsTo"):
+            return ts != "Region" and (to != "Region" or predicate == "deploysForcesTo")
+        return ts != "Region" and to != "Region" or predicate in ("attacks", "deploysForcesTo")
+
+    def _date(self, cue_token: Token, doc_date: str | None) -> str | None:
+        clause = cue_token
+        while clause.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and clause.head != clause:
+            clause = clause.head
+        subtree = {t.i for t in clause.subtree}
+        for ent in cue_token.sent.ents:
+            if ent.label_ == "DATE" and ent.start in subtree:
+                resolved = resolve_date(ent.text, doc_date)
+                if resolved:
+                    return resolved
+        return doc_date
+
+    # -- rules outside the pattern table ----------------------------------------
+    def _specials(self, doc: Doc, resolver: ActorResolver, date):
+        neighbour = self.lex.cues["neighbour"]
+        pattern = Pattern("nominal-neighbour", [], 0.8, "", ())
+        for token in doc:
+            lemma = token.lemma_.lower()
+            # "neighbouring Mali and Burkina Faso ... Niger"
+            if lemma in ("neighbouring", "neighboring") and token.dep_ == "amod" and token.head.i in resolver.ent_at:
+                group = {a.id for a in resolver.actors(token.head)}
+                others = {resolver.ent_at[i] for i in range(token.sent.start, token.sent.end) if i in resolver.ent_at
+                          and resolver.types.get(resolver.ent_at[i]) == "State"} - group
+                if len(others) == 1:
+                    (other,) = others
+                    modality = Modality()
+                    for g in group:
+                        rel = self._relation(doc, "neighbourOf", neighbour, token, Actor(g), Actor(other, 0.7), modality, pattern, resolver, date)
+                        if rel:
+                            yield rel
+            # "X's neighbour", "the two neighbours"
+            if lemma in ("neighbour", "neighbor") and token.pos_ == "NOUN":
+                owners = [a for c in token.children if c.dep_ == "poss" for a in resolver.actors(c)]
+                referents = resolver.actors(token)
+                pairs = [(o, r) for o in owners for r in referents] if owners else (
+                    [(referents[0], referents[1])] if len(referents) == 2 and token.tag_ == "NNS" else [])
+                for s, o in pairs:
+                    rel = self._relation(doc, "neighbourOf", neighbour, token, s, o, Modality(), pattern, resolver, date)
+                    if rel:
+                        yield rel
+            # "two of Washington's closest allies": the parties of the text
+            if lemma == "ally" and token.tag_ == "NNS" and token.head.lower_ == "of" and token.head.head.like_num:
+                owners = [a for c in token.children if c.dep_ == "poss" for a in resolver.actors(c)]
+                n = {"two": 2, "three": 3}.get(token.head.head.lower_, 2)
+                for owner in owners:
+                    for party in resolver.parties(token.i, n, {owner.id}):
+                        rel = self._relation(doc, "allyOf", self.lex.cues["ally"], token, owner, Actor(party, 0.6), Modality(), pattern, resolver, date)
+                        if rel:
+                            yield rel
+
+    def _denial_verbs(self, doc: Doc, resolver: ActorResolver) -> list:
+        """Subjects of deny / reject verbs, and their sentence start."""
+        out = []
+        for token in doc:
+            if token.pos_ == "VERB" and self.lex.speech_kind(token.lemma_.lower()) == "deny" and not any(c.dep_ == "neg" for c in token.children):
+                speakers = self.subjects(token, resolver)
+                relative = token.dep_ == "relcl" or any(c.lower_ in ("which", "that") for c in token.children) or token.head.lemma_ in ("account", "claim", "allegation", "accusation", "charge")
+                out.append(({resolver.state_of(a.id) for a in speakers}, token.sent.start, "same-sentence" if relative else None))
+        return out
+
+    def _apply_denials(self, found: dict, denials: list, resolver: ActorResolver) -> list[Relation]:
+        relations = list(found.values())
+        out = []
+        negated_denials = [d for d in denials if isinstance(d[2], tuple)]
+        for rel in relations:
+            if rel.modality == "negated" and any(d[2] == rel.key()[:3] for d in negated_denials):
+                # "Kigali denied backing the M23": a denial of a claim, not a relation of its own
+                if any(r.key()[:3] == rel.key()[:3] and r.modality == "claimed" for r in relations):
+                    continue
+            if rel.modality == "claimed":
+                subject_state = resolver.state_of(rel.subject)
+                sent_start = rel.evidence.start if rel.evidence else -1
+                deniers = set(rel.denied_by)
+                for speakers, start, kind in denials:
+                    sent_char = resolver.doc[start].idx
+                    if kind == "same-sentence" and sent_char == sent_start:
+                        deniers |= speakers
+                    elif sent_char >= sent_start and subject_state in speakers:
+                        deniers |= {subject_state}
+                    elif isinstance(kind, tuple) and kind == rel.key()[:3]:
+                        deniers |= speakers
+                deniers.discard(rel.attributed_to)
+                rel = rel.replace(denied_by=tuple(sorted(d for d in deniers if d)))
+            out.append(rel)
+        return out
+
+    @staticmethod
+    def _add(found: dict, relation: Relation) -> None:
+        key = relation.key()
+        if relation.predicate in ("allyOf", "neighbourOf", "conflictWith", "talksWith", "restoreRelationsWith"):
+            key = (min(relation.subject, relation.object), relation.predicate, max(relation.subject, relation.object), relation.modality)
+        old = found.get(key)
+        if old is None or relation.confidence > old.confidence:
+            found[key] = relation if old is None else relation.replace(evidence=old.evidence, denied_by=tuple(sorted(set(old.denied_by) | set(relation.denied_by))))
+
+
+def _is_reciprocal(token: Token) -> bool:
+    phrase = " ".join(t.lower_ for t in token.subtree)
+    return phrase in _RECIPROCAL or token.lower_ in ("other",)
+
+
+def _evidence(sent) -> Evidence:
+    return Evidence(sent.text, sent.start_char, sent.end_char)

@@ -1,0 +1,134 @@
+"""Modality of a relation cue: asserted, claimed, hypothetical or negated.
+
+Rules (DESIGN.md, "Modality and attribution"), read along the path from
+the cue up to the root of its sentence:
+
+- ``negated``: a negation ("not", "never", "no") on the cue's clause;
+- ``hypothetical``: a modal ("may", "could", "would" outside reported
+  speech), an ``if``/``unless`` clause, or a governing verb of intention,
+  request or invitation ("intends to", "urged X to", "invited to join");
+- ``claimed``: inside what someone else claims, says or alleges (the
+  speaker is returned for ``attributed_to``); a speaker reporting their own
+  side's act ("Algeria said it was cutting ties") asserts it;
+- ``deny``: inside a denial ("denied backing the M23"), returned so that the
+  caller can record the denial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from kg.relations.lexicon import Lexicon
+
+__all__ = ["Modality", "modality_of"]
+
+_CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "pcomp", "conj", "relcl", "acl", "csubj", "parataxis"}
+
+
+@dataclass(frozen=True)
+class Modality:
+    modality: str = "asserted"
+    speaker: Token | None = None  # head of the speaker phrase for claimed / deny
+    deny: bool = False
+
+
+def _children(token: Token, deps: set[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _negated(token: Token, lex: Lexicon) -> bool:
+    negs = lex.modality["negation"]
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ in ("advmod", "det", "preconj") and child.lower_ in negs and child.lower_ != "no"):
+            return True
+    return False
+
+
+def _modal(token: Token, lex: Lexicon) -> str | None:
+    for child in token.children:
+        if child.dep_ == "aux" and child.lower_ in lex.modality["modal"]:
+            return child.lower_
+    return None
+
+
+def _conditional(token: Token, lex: Lexicon) -> bool:
+    """The clause has an if-clause, or is one."""
+    if any(c.dep_ == "mark" and c.lower_ in lex.modality["conditional"] for c in token.children):
+        return True
+    for child in token.children:
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.modality["conditional"] for m in child.children):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "if":
+            return True
+    return False
+
+
+def _past(token: Token) -> bool:
+    return token.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in token.children)
+
+
+def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) -> Modality:
+    """Modality of the relation signalled by ``cue``.
+
+    ``subject_ids`` are the relation's subjects; ``speaker_ids(token)`` gives
+    the actor ids (state level) of a speaker phrase.
+    """
+    negated = hypothetical = False
+    claimed: Token | None = None
+    token = cue
+    # the nominal cue of a light verb or copula takes its clause from the verb
+    steps = 0
+    while steps < 12:
+        steps += 1
+        if _negated(token, lex):
+            negated = True
+        modal = _modal(token, lex)
+        if modal:
+            reported = modal in ("would", "could") and token.dep_ == "ccomp" and _past(token.head) and lex.speech_kind(token.head.lemma_.lower())
+            if not (modal == "would" and reported):
+                hypothetical = True
+        if _conditional(token, lex):
+            hypothetical = True
+        head = token.head
+        if head == token:
+            break
+        head_lemma = head.lemma_.lower()
+        governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
+        if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
+            kind = lex.speech_kind(governor.lemma_.lower())
+            if kind == "deny" and not negated:
+                return Modality("negated", _speaker(governor), deny=True)
+            if kind in ("claim", "report") and claimed is None:
+                speaker = _speaker(governor)
+                if speaker is not None:
+                    speakers = set(speaker_ids(speaker))
+                    if kind == "claim" or (speakers and not speakers & subject_ids):
+                        claimed = speaker
+            if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["governor"] and not lex.speech_kind(head_lemma):
+                hypothetical = True
+        if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            # a relative clause describes its noun; its modality is its own
+            break
+        token = head
+    if negated:
+        return Modality("negated")
+    if hypothetical:
+        return Modality("hypothetical")
+    if claimed is not None:
+        return Modality("claimed", claimed)
+    return Modality("asserted")
+
+
+def _speaker(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head != verb:
+        return _speaker(verb.head)
+    if verb.dep_ == "relcl":
+        return verb.head
+    return None

@@ -1,0 +1,143 @@
+"""Who leads or represents what: ``leaderOf`` / ``officialOf`` from titles.
+
+A person's title comes from the words before the name ("Iranian President
+Hassan Rouhani", "NATO Secretary General Jens Stoltenberg", "Angola's
+President João Lourenço") or from an apposition ("Annalena Baerbock,
+Germany's foreign minister"; "France's ambassador, Sylvain Itté"). The state
+or organisation is an entity in the title phrase; failing that, the
+person's term of office in ``people.csv`` on the document's date; failing
+that, for an official, the state the previous sentence is about. "former"
+drops the role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.relations.actors import ActorResolver
+from kg.resolve.tables import Gazetteer
+
+__all__ = ["Role", "find_roles"]
+
+_TITLE_GLUE = {"'s", "’s", "of", "the", "-", "–", "and", "for", "to", "deputy", "acting", "interim", "then", "vice", "chief", "foreign", "defence", "defense", "prime", "general", "state", "affairs", "policy", "security", "national", "senior", "top", "special", "new", "outgoing", "incoming", "its", "his", "her", "their", "water", "interior", "finance", "trade", "energy", "economy", "coast", "guard", "military", "government", "high", "supreme", "armed", "forces"}
+_DROP = {"former", "ex", "ex-", "late"}
+
+
+@dataclass(frozen=True)
+class Role:
+    person: str
+    predicate: str
+    of: str
+    mention: Span
+    confidence: float
+
+
+def _title(words: list[str], titles: dict[str, str]) -> tuple[str, str] | None:
+    """The longest title in ``words`` and its role."""
+    best = None
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            phrase = " ".join(words[i:i + n])
+            if phrase in titles and (best is None or len(phrase) > len(best[0])):
+                best = (phrase, titles[phrase])
+        if best:
+            return best
+    return None
+
+
+def _window_before(doc: Doc, span: Span, resolver: ActorResolver) -> list:
+    tokens = []
+    i = span.start - 1
+    while i >= span.sent.start:
+        token = doc[i]
+        lower = token.lower_
+        if (
+            i in resolver.ent_at and resolver.types.get(resolver.ent_at[i]) in ("State", "Organization", "Other")
+        ) or lower in _TITLE_GLUE or lower in _DROP or token.pos_ in ("PROPN", "NOUN", "ADJ") and not resolver.types.get(resolver.ent_at.get(i, ""), "") == "Person":
+            tokens.insert(0, token)
+            i -= 1
+            if len(tokens) > 10:
+                break
+            continue
+        break
+    return tokens
+
+
+def _window_after(doc: Doc, span: Span) -> list:
+    """``Name, the X's foreign minister,``: the apposition after a name."""
+    if span.end >= span.sent.end or doc[span.end].text != ",":
+        return []
+    tokens = []
+    for token in doc[span.end + 1:span.sent.end]:
+        if token.text in (",", ";", "(", ")") or token.pos_ in ("VERB", "AUX") or token.dep_ == "relcl":
+            break
+        tokens.append(token)
+    return tokens if len(tokens) <= 12 else []
+
+
+def _appositive_before(doc: Doc, span: Span) -> list:
+    """``France's ambassador, Sylvain Itté``: the apposition before a name."""
+    if span.start < 2 or doc[span.start - 1].text != ",":
+        return []
+    tokens = []
+    i = span.start - 2
+    while i >= span.sent.start and doc[i].text not in (",", ";") and doc[i].pos_ not in ("VERB", "AUX", "ADP") or (i >= span.sent.start and doc[i].lower_ == "of"):
+        tokens.insert(0, doc[i])
+        i -= 1
+        if len(tokens) > 8:
+            break
+    return tokens
+
+
+def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: dict[str, str], date: str | None) -> list[Role]:
+    """One role per person (the first mention with a title wins)."""
+    roles: dict[str, Role] = {}
+    dropped: set[str] = set()
+    for ent in doc.ents:
+        person = ent.ent_id_
+        if resolver.types.get(person) != "Person" or person in roles or person in dropped:
+            continue
+        first_title = None
+        for window in (_window_before(doc, ent, resolver), _window_after(doc, ent), _appositive_before(doc, ent)):
+            words = [t.lower_ for t in window]
+            title = _title([w for w in words if w not in ("the", "'s", "’s")], titles)
+            if not title:
+                continue
+            if any(w in _DROP or w.startswith("ex-") for w in words):
+                dropped.add(person)
+                break
+            phrase, predicate = title
+            if "deputy" in words or "vice" in words:
+                predicate = "officialOf"
+            first_title = first_title or predicate
+            ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at]
+            ids = [i for i in ids if resolver.types.get(i) in ("State", "Organization", "Other")]
+            if ids:
+                roles[person] = Role(person, predicate, ids[-1], ent, 0.9)
+                break
+        if person in roles or person in dropped or not first_title:
+            continue
+        of, confidence = _from_table(person, first_title, gazetteer, date)
+        if of is None and first_title == "officialOf":
+            recent = resolver._recent(ent[0], "State", prefer_subject=True)
+            of, confidence = (recent[0].id, 0.5) if recent else (None, 0.0)
+        if of:
+            roles[person] = Role(person, first_title, of, ent, confidence)
+    # people named without a title: their office on the document's date
+    for ent in doc.ents:
+        person = ent.ent_id_
+        if resolver.types.get(person) == "Person" and person not in roles and person not in dropped:
+            of, confidence = _from_table(person, None, gazetteer, date)
+            if of and date:
+                term = next(t for t in gazetteer.terms[person] if t.of == of and t.holds_on(date))
+                roles[person] = Role(person, term.role, of, ent, 0.6)
+    return list(roles.values())
+
+
+def _from_table(person: str, predicate: str | None, gazetteer: Gazetteer, date: str | None) -> tuple[str | None, float]:
+    terms = [t for t in gazetteer.terms.get(person, ()) if t.holds_on(date)]
+    if predicate:
+        terms = [t for t in terms if t.role == predicate] or terms
+    return (terms[0].of, 0.8) if terms else (None, 0.0)
