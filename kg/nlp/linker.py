@@ -23,6 +23,7 @@ from kg.resolve.tables import Gazetteer, cached_gazetteer
 
 __all__ = ["Linker"]
 
+_PARTICLES = {"al", "el", "bin", "bint", "ibn", "abu", "von", "van", "der", "den", "de", "da", "dos", "das", "del", "di", "la", "le"}
 _TYPES_BY_LABEL = {"ORG": "Other", "GPE": "Region", "LOC": "Region", "PERSON": "Person"}
 
 if not Doc.has_extension("kg_entities"):
@@ -51,7 +52,7 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         date = doc.user_data.get("date") if doc.user_data else None
         gaz = self.gazetteer
-        ents = list(doc.ents)
+        ents = _extend_names(doc)
         ids: dict[int, str | None] = {}
         # pass 1: gazetteer spans, then multi-word person names, then the rest
         for i, ent in enumerate(ents):
@@ -123,3 +124,31 @@ class Linker:
         if not slug or not any(c.isupper() for c in text):
             return None, None
         return slug, _TYPES_BY_LABEL[label]
+
+
+def _extend_names(doc: Doc) -> list[Span]:
+    """Person spans grown over name particles ("Mariam al-Sadiq al-Mahdi", "Ursula von der Leyen")."""
+    ents = list(doc.ents)
+    grown = []
+    for ent in ents:
+        end = ent.end
+        if ent.label_ == "PERSON" and not ent.ent_id_:
+            while end < len(doc):
+                token, before = doc[end], doc[end - 1]
+                glue = before.text == "-" or before.lower_ in _PARTICLES
+                if token.text == "-" and before.lower_ in _PARTICLES:
+                    end += 1
+                elif token.lower_ in _PARTICLES and end + 1 < len(doc) and (doc[end + 1].is_title or doc[end + 1].text == "-"):
+                    end += 1
+                elif glue and token.is_title:
+                    end += 1
+                else:
+                    break
+        grown.append(Span(doc, ent.start, end, label=ent.label_, span_id=ent.ent_id_) if end != ent.end else ent)
+    if grown == ents:
+        return ents
+    from spacy.util import filter_spans
+
+    kept = filter_spans(grown)
+    doc.ents = kept
+    return list(doc.ents)

@@ -149,6 +149,8 @@ class RelationExtractor:
                     return
             if lemma in ("order", "give") and not any(t.lemma_ == "leave" for t in cue_token.subtree):
                 return
+            if lemma == "join" and any(c.dep_ == "prep" and c.lower_ == "as" for c in cue_token.children):
+                return
             if obj is None and prep is None and not cue_token.dep_ == "amod":
                 # reciprocal: coordinated subjects, no object
                 if not self.predicates[predicate].symmetric:
@@ -158,10 +160,30 @@ class RelationExtractor:
         else:
             if prep is not None and prep.lower_ not in cue.preps:
                 return
-            if obj is None and prep is None and "light" in nodes:
-                if not (self.predicates[predicate].symmetric or anchor.lemma_.lower() in _RECIPROCAL_LIGHT):
+            symmetric = self.predicates[predicate].symmetric
+            if pattern.id == "noun-prep-clause-subject":
+                if not symmetric or any(c.dep_ == "poss" for c in cue_token.children):
                     return
-                yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
+                anchor = _governing_verb(cue_token)
+                if anchor is None:
+                    return
+            if obj is None and prep is None:
+                if "light" in nodes:
+                    objects = self._noun_objects(cue_token, cue, resolver)
+                    if objects:
+                        yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
+                        return
+                    if not (symmetric or anchor.lemma_.lower() in _RECIPROCAL_LIGHT):
+                        return
+                    yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
+                elif pattern.id == "as-noun" and predicate == "mediates":
+                    yield from self._relations(doc, cue, cue_token, anchor, None, [], pattern, resolver, date)
+                elif pattern.id == "copula-noun" and predicate == "memberOf":
+                    orgs = [a for a in self._recent_in_sentence(cue_token, resolver, "Organization")]
+                    if orgs:
+                        yield from self._relations(doc, cue, cue_token, anchor, None, orgs[-1:], pattern, resolver, date)
+                return
+            if lemma == "join" and any(c.dep_ == "prep" and c.lower_ == "as" for c in (anchor.children if anchor is not cue_token else ())):
                 return
         subject_node = nodes.get("subject") if pattern.id != "subject-phrase-noun-between" else None
         objects = self._objects(obj, prep, resolver, predicate) if obj is not None else []
@@ -180,9 +202,42 @@ class RelationExtractor:
             if self.predicates[predicate].symmetric:
                 yield from self._pairs(doc, cue, cue_token, anchor, objects, pattern, resolver, date)
                 return
+        if obj is not None and not objects and predicate in ("condemns", "accuses") and resolver.lex.noun_kind(obj.lemma_.lower(), "event") and not any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in obj.children):
+            exclude = {resolver.state_of(a.id) for a in (resolver.actors(subject_node) if subject_node is not None else self.subjects(anchor, resolver))}
+            objects = self._event_agents(obj, resolver, exclude)
         if obj is not None and not objects and not _is_reciprocal(obj):
             return
         yield from self._relations(doc, cue, cue_token, anchor, subject_node, objects, pattern, resolver, date, reciprocal_object=obj is not None and _is_reciprocal(obj))
+
+    def _noun_objects(self, noun: Token, cue, resolver: ActorResolver) -> list[Actor]:
+        """Objects of a cue noun given in its relative clause or on a coordinated noun."""
+        for other in [*(c for c in noun.children if c.dep_ == "conj"), *(c for c in noun.children if c.dep_ == "relcl")]:
+            for prep in other.children:
+                if prep.dep_ == "prep" and prep.lower_ in cue.preps:
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            found = resolver.actors(pobj)
+                            if found:
+                                return found
+        return []
+
+    def _recent_in_sentence(self, token: Token, resolver: ActorResolver, type_: str) -> list[Actor]:
+        found = []
+        for t in token.sent:
+            if t.i >= token.i:
+                break
+            ids = [a.id for a in resolver.actors(t)] if t.pos_ in ("NOUN", "PROPN") and (t.i in resolver.ent_at or resolver.lex.noun_kind(t.lemma_.lower(), "bloc")) else []
+            found += [Actor(i, 0.7) for i in ids if resolver.types.get(i) == type_]
+        return found
+
+    def _event_agents(self, noun: Token, resolver: ActorResolver, exclude: set[str]) -> list[Actor]:
+        """Who did 'the attack', 'the annexation', 'the move': the last actor of such an act before it."""
+        for token in reversed(noun.doc[: noun.i]):
+            if token._.kg_vcue in ("attack", "deploy") or token.lemma_.lower() in self.lex.actor_nouns["event_verb"]:
+                agents = [a for a in self.subjects(token, resolver) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
+                if agents:
+                    return [Actor(resolver.state_of(a.id), 0.6) for a in agents]
+        return []
 
     def _destination(self, verb: Token, dobj: Token, cue, resolver: ActorResolver) -> list[Actor]:
         """Where forces are sent: a 'to'/'into'/'in' phrase on the verb or inside its object."""
@@ -191,6 +246,14 @@ class RelationExtractor:
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
                         found = self._objects(pobj, token, resolver, "deploysForcesTo")
+                        if found:
+                            return found
+        for clause in verb.children:
+            # "send forces to reinforce KFOR"
+            if clause.dep_ in ("advcl", "xcomp") and clause.lemma_.lower() in self.lex.actor_nouns["purpose_verb"]:
+                for child in clause.children:
+                    if child.dep_ == "dobj":
+                        found = self._objects(child, None, resolver, "deploysForcesTo")
                         if found:
                             return found
         return []
@@ -253,7 +316,14 @@ class RelationExtractor:
             accused = next((c for c in head.head.children if c.dep_ == "dobj"), None)
             return resolver.actors(accused) if accused is not None else []
         if verb.dep_ in ("conj", "advcl", "pcomp") or (verb.dep_ == "prep" and head.pos_ in ("VERB", "AUX")):
-            return self.subjects(head, resolver, depth + 1)
+            found = self.subjects(head, resolver, depth + 1)
+            if not found and head.dep_ in ("ccomp", "conj", "advcl", "xcomp") and verb.dep_ == "conj":
+                # "X told the council that [the dam posed ...] and accused Y": the speaker
+                found = self.subjects(head.head, resolver, depth + 1)
+            return found
+        if verb.dep_ == "acl" and head.dep_ == "dobj" and not resolver.actors(head):
+            # "signed a treaty absorbing X": the signer
+            return self.subjects(head.head, resolver, depth + 1)
         if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
             return resolver.actors(head)
         if verb.dep_ == "amod" and verb.i > 1 and verb.doc[verb.i - 1].text in ("-", "–"):
@@ -303,9 +373,11 @@ class RelationExtractor:
         def speaker_ids(token):
             return {resolver.state_of(a.id) for a in resolver.actors(token)} | {a.id for a in resolver.actors(token)}
 
-        start = anchor if anchor is not cue_token and anchor.dep_ != "appos" else cue_token
-        if cue_token.dep_ == "appos":
-            start = cue_token.head
+        if cue_token.dep_ in ("appos", "amod"):
+            # "Turkey, a NATO member, ..."; "the EU-facilitated dialogue": presupposed
+            negated = any(c.dep_ == "neg" for c in cue_token.children)
+            return Modality("negated" if negated else "asserted")
+        start = anchor if anchor is not cue_token else cue_token
         modality = modality_of(start, self.lex, subject_ids, speaker_ids)
         nominal = start is cue_token and cue_token.pos_ in ("NOUN", "PROPN")
         if nominal and modality.modality == "hypothetical":
@@ -369,7 +441,7 @@ class RelationExtractor:
         for token in doc:
             lemma = token.lemma_.lower()
             # "neighbouring Mali and Burkina Faso ... Niger"
-            if lemma in ("neighbouring", "neighboring") and token.dep_ == "amod" and token.head.i in resolver.ent_at:
+            if lemma in ("neighbouring", "neighboring") and token.dep_ in ("amod", "compound") and token.head.i in resolver.ent_at:
                 group = {a.id for a in resolver.actors(token.head)}
                 others = {resolver.ent_at[i] for i in range(token.sent.start, token.sent.end) if i in resolver.ent_at
                           and resolver.types.get(resolver.ent_at[i]) == "State"} - group
@@ -447,8 +519,21 @@ class RelationExtractor:
 
 
 def _is_reciprocal(token: Token) -> bool:
+    """'each other', 'the other party', 'their countries', 'both sides'."""
     phrase = " ".join(t.lower_ for t in token.subtree)
-    return phrase in _RECIPROCAL or token.lower_ in ("other",)
+    if phrase in _RECIPROCAL or token.lower_ == "other":
+        return True
+    words = phrase.split()
+    return len(words) == 2 and words[0] in ("their", "both") and token.tag_ == "NNS"
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb of the clause a noun phrase is in."""
+    while token.head != token:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return None
 
 
 def _evidence(sent) -> Evidence:

@@ -94,6 +94,9 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
         head = token.head
         if head == token:
             break
+        if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            # "..., but Moon's government accused Abe's cabinet": a clause of its own
+            break
         head_lemma = head.lemma_.lower()
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:

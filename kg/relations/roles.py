@@ -137,7 +137,13 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
 
 
 def _from_table(person: str, predicate: str | None, gazetteer: Gazetteer, date: str | None) -> tuple[str | None, float]:
-    terms = [t for t in gazetteer.terms.get(person, ()) if t.holds_on(date)]
+    """The office of ``person`` on ``date``; with a title in the text, any office of that kind."""
+    all_terms = gazetteer.terms.get(person, ())
+    terms = [t for t in all_terms if t.holds_on(date)]
+    confidence = 0.8
+    if not terms and predicate:
+        # "then-President Moon", "President Bazoum" after a coup: the title says it
+        terms, confidence = list(all_terms), 0.6
     if predicate:
         terms = [t for t in terms if t.role == predicate] or terms
-    return (terms[0].of, 0.8) if terms else (None, 0.0)
+    return (terms[-1].of, confidence) if terms else (None, 0.0)
