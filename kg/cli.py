@@ -178,6 +178,34 @@ def _print_report(report, verbose: bool) -> None:
                     console.print(f"  MISS {' '.join(item)}")
 
 
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; each prints figures and ratios measured in one run.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("speed")
+def bench_speed_command(
+    inputs: Optional[Path] = typer.Argument(None, help="JSON Lines with 'text' (default: the bundled examples)."),
+    copies: int = typer.Option(4, "--copies", help="Repeat the corpus this many times."),
+    repeats: int = typer.Option(3, "--repeats", help="Alternating timed runs; the median is reported."),
+    as_json: bool = typer.Option(False, "--json"),
+    model: Optional[str] = ModelOption,
+):
+    """Words/s of the full ir-kg pipeline vs bare spaCy on the same documents."""
+    from kg.bench import bench_speed, sample_texts
+
+    settings = _settings(model)
+    result = bench_speed(sample_texts(inputs, copies), settings.model, repeats=repeats)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    typer.echo(f"documents: {result.documents}, words: {result.words}, model: {settings.model}")
+    typer.echo(f"bare spaCy: {result.bare_wps:,.0f} words/s")
+    typer.echo(f"ir-kg:      {result.full_wps:,.0f} words/s")
+    typer.echo(f"ratio ir-kg/bare: {result.full_wps / result.bare_wps:.3f}  (overhead {result.overhead:+.1%}, target <= +25%)")
+    for name, seconds in result.components.items():
+        typer.echo(f"  {name}: {seconds:.3f} s")
+
+
 def main() -> None:
     logging.basicConfig(level=os.environ.get("KG_LOG", "WARNING"), format="kg: %(message)s")
     app()
