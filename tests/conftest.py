@@ -1,0 +1,54 @@
+"""Shared fixtures: one statistical pipeline per session, the seed article, the dev set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import read_path
+from kg.settings import Settings
+
+TESTS = Path(__file__).parent
+DEV = TESTS.parent.parent / "shared" / "eval" / "dev.jsonl"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files from the current output.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The full ir-kg pipeline on the default model (built once)."""
+    from kg.nlp import Pipeline
+
+    return Pipeline(Settings())
+
+
+@pytest.fixture(scope="session")
+def seed_document():
+    (document,) = list(read_path(TESTS / "data" / "seed.jsonl"))
+    return document
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(pipeline, seed_document):
+    return pipeline.extract(seed_document)
+
+
+@pytest.fixture(scope="session")
+def dev_path() -> Path:
+    if not DEV.is_file():
+        pytest.skip("shared/eval/dev.jsonl is not beside the checkout")
+    return DEV
+
+
+@pytest.fixture(scope="session")
+def dev_extractions(pipeline, dev_path):
+    documents = [d for d in read_path(dev_path)]
+    return list(pipeline.extract_many(documents))
