@@ -95,7 +95,7 @@ class Linker:
         if text in non["place"] or ent.text.lower() in non["place"]:
             return True
         before = ent.doc[ent.start - 1].text if ent.start > 0 else ""
-        if before in non["vessel_prefix"] or ent[0].text in non["vessel_prefix"]:
+        if before.lower() in non["vessel_prefix"] or ent[0].lower_ in non["vessel_prefix"]:
             return True
         return ent.label_ == "ORG" and ent[-1].lower_ in non["organ_head"]
 

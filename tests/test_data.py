@@ -1,0 +1,122 @@
+"""The data files load and agree with each other and with the ontology."""
+
+import json
+import re
+from collections import Counter, defaultdict
+
+import pycountry
+import pytest
+
+from kg.data import data_path
+from kg.relations.extract import load_patterns
+from kg.relations.lexicon import load_lexicon
+from kg.resolve.names import name_key, slugify
+from kg.resolve.tables import load_gazetteer, read_csv
+from kg.vocab import load_vocabulary
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def test_data_states_are_un_members_observers_kosovo_taiwan():
+    rows = read_csv(data_path("states.csv"))
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) == 197
+    assert {"XKX", "TWN", "PSE", "VAT"} <= set(ids)
+    assert all(pycountry.countries.get(alpha_3=i) for i in ids if i != "XKX")
+    assert all(r["capitals"] for r in rows if r["id"] != "BEL")
+
+
+@pytest.mark.parametrize("name, minimum", [("organizations.csv", 80), ("groups.csv", 50), ("regions.csv", 50)])
+def test_data_tables_have_unique_well_formed_ids(name, minimum):
+    rows = read_csv(data_path(name))
+    ids = [r["id"] for r in rows]
+    assert len(rows) >= minimum
+    assert len(ids) == len(set(ids))
+    for row in rows:
+        if name == "organizations.csv":
+            assert row["id"].isupper() or SLUG.match(row["id"]), row["id"]
+        else:
+            assert SLUG.match(row["id"]), row["id"]
+
+
+def test_data_people_ids_are_slugs_of_names_with_consistent_rows():
+    rows = read_csv(data_path("people.csv"))
+    by_id = defaultdict(set)
+    for row in rows:
+        assert row["id"] == slugify(row["name"].rstrip(".")), row["id"]
+        assert row["role"] in ("leaderOf", "officialOf")
+        assert not row["end"] or row["start"] <= row["end"], row["id"]
+        by_id[row["id"]].add((row["name"], row["qid"]))
+    assert len(by_id) >= 150
+    assert all(len(v) == 1 for v in by_id.values())
+
+
+def test_data_ids_have_one_type_and_qids_are_unique(gazetteer):
+    qids = Counter(e.qid for e in gazetteer.entries.values() if e.qid)
+    assert all(QID.match(q) for q in qids)
+    assert [q for q, n in qids.items() if n > 1] == []
+    types = {e.type for e in gazetteer.entries.values()}
+    assert types == {"State", "Organization", "Other", "Region", "Person"}
+
+
+def test_data_no_surface_names_two_entities(gazetteer):
+    owners = defaultdict(set)
+    for surface in gazetteer.surfaces:
+        owners[surface.text].add(surface.id)
+    clashes = {text: ids for text, ids in owners.items() if len(ids) > 1}
+    assert clashes == {}
+
+
+def test_data_every_state_has_its_capital_and_demonym_surfaces(gazetteer):
+    kinds = defaultdict(set)
+    for surface in gazetteer.surfaces:
+        kinds[surface.id].add(surface.kind)
+    states = [e.id for e in gazetteer.entries.values() if e.type == "State"]
+    assert all("capital" in kinds[s] for s in states if s != "BEL")
+    assert sum("demonym" in kinds[s] for s in states) >= 180
+
+
+def test_data_context_rules_name_known_ids_and_never_fire_unconditionally(gazetteer):
+    for rule in gazetteer.rules:
+        assert rule.id in gazetteer.entries, rule.rule
+        assert rule.context or rule.context_all or rule.context_none, rule.rule
+        for ids in (rule.context, rule.context_all, rule.context_none, rule.paired_with):
+            assert set(ids) <= set(gazetteer.entries), rule.rule
+
+
+def test_data_cues_and_patterns_agree_with_the_ontology():
+    vocab = load_vocabulary()
+    lexicon = load_lexicon()
+    assert {c.predicate for c in lexicon.cues.values()} <= set(vocab)
+    patterns = load_patterns()
+    assert len({p.id for p in patterns}) == len(patterns)
+    for pattern in patterns:
+        assert len(pattern.examples) >= 2, pattern.id
+        for example in pattern.examples:
+            assert example["expect"][1] in vocab and example["expect"][3] in ("asserted", "claimed", "hypothetical", "negated")
+
+
+def test_vocab_matches_design_table():
+    vocab = load_vocabulary()
+    assert set(vocab) == {
+        "allyOf", "accuses", "neighbourOf", "memberOf", "conflictWith", "attacks", "leaderOf", "officialOf",
+        "talksWith", "threatens", "condemns", "appealsTo", "supports", "mediates", "severRelationsWith",
+        "restoreRelationsWith", "sanctions", "deploysForcesTo", "locatedIn",
+    }
+    assert {p for p, v in vocab.items() if v.symmetric} == {"allyOf", "neighbourOf", "conflictWith", "talksWith", "restoreRelationsWith"}
+    assert vocab["sanctions"].cameo == "163" and vocab["sanctions"].goldstein == -8.0
+
+
+def test_data_machine_translation_aliases_are_families():
+    with open(data_path("context_aliases.jsonl"), encoding="utf-8") as stream:
+        rules = [json.loads(line) for line in stream if line.strip()]
+    zh = [r for r in rules if r["rule"].startswith("zh-")]
+    assert len(zh) >= 8
+    assert all(len(r["texts"]) >= 2 for r in zh)
+    assert any(name_key(t) == "asia" for r in zh for t in r["texts"])
