@@ -139,8 +139,13 @@ class ActorResolver:
             if lemma in ("government", "side", "leadership", "authority", "junta", "regime") and _definite(token):
                 return self._recent(token, "State", prefer_subject=True)
             return []
-        if _definite(token) and self.lex.noun_kind(lemma, "group") and not self._has_modifier(token):
-            return self._recent(token, "Other")
+        if self.lex.noun_kind(lemma, "group"):
+            # "M23 rebels", "the rebels"
+            named = [a for c in token.children if c.dep_ in ("compound", "amod") and c.i in self.ent_at for a in self.actors(c, depth + 1)]
+            if named:
+                return named
+            if _definite(token) and not self._has_modifier(token):
+                return self._recent(token, "Other")
         if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._has_modifier(token):
             return self._recent(token, "Organization")
         return []

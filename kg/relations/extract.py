@@ -142,7 +142,10 @@ class RelationExtractor:
                     return
                 if prep is None and obj is not None and obj.dep_ == "dobj" and not {"@actor", "@org", "@actor-official"} & set(required):
                     # the object actor is the possessor or modifier of the required noun
-                    objects = self._destination(cue_token, dobj, cue, resolver) if predicate == "deploysForcesTo" else resolver._modifier_actors(dobj, 0)
+                    objects = self._destination(cue_token, dobj, cue, resolver)
+                    if predicate != "deploysForcesTo":
+                        # "cut ties with Mali", "expelled Rwanda's ambassador"
+                        objects = objects or resolver._modifier_actors(dobj, 0)
                     if not objects:
                         return
                     yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
@@ -240,12 +243,12 @@ class RelationExtractor:
         return []
 
     def _destination(self, verb: Token, dobj: Token, cue, resolver: ActorResolver) -> list[Actor]:
-        """Where forces are sent: a 'to'/'into'/'in' phrase on the verb or inside its object."""
+        """The object phrase of a cue with a required noun: 'to'/'into'/'with' on the verb or inside its object."""
         for token in [*verb.children, *dobj.subtree]:
-            if token.dep_ == "prep" and token.lower_ in cue.preps and token.head in (verb, *dobj.subtree):
+            if token.dep_ in ("prep", "dative") and token.lower_ in cue.preps and token.head in (verb, *dobj.subtree):
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
-                        found = self._objects(pobj, token, resolver, "deploysForcesTo")
+                        found = self._objects(pobj, token, resolver, cue.predicate)
                         if found:
                             return found
         for clause in verb.children:
@@ -289,15 +292,20 @@ class RelationExtractor:
         """Actors of the clause subject of ``verb`` (control, coordination, relative clauses)."""
         if depth > 5:
             return []
+        by_dep = {}
         for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                found = resolver.actors(child)
-                if found:
-                    return found
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        return resolver.actors(pobj)
+            by_dep.setdefault(child.dep_, child)
+        for dep in ("nsubj", "csubj", "agent", "nsubjpass"):
+            child = by_dep.get(dep)
+            if child is None or (dep == "nsubjpass" and verb._.kg_vcue):
+                continue
+            if dep == "agent":
+                child = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if child is None:
+                    continue
+            found = resolver.actors(child)
+            if found:
+                return found
         head = verb.head
         if head == verb:
             return []
@@ -428,8 +436,9 @@ class RelationExtractor:
             clause = clause.head
         subtree = {t.i for t in clause.subtree}
         for ent in cue_token.sent.ents:
-            if ent.label_ == "DATE" and ent.start in subtree:
-                resolved = resolve_date(ent.text, doc_date)
+            ordinal = ent.label_ == "ORDINAL" and ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"
+            if (ent.label_ == "DATE" or ordinal) and ent.start in subtree:
+                resolved = resolve_date(("the " if ordinal else "") + ent.text, doc_date)
                 if resolved:
                     return resolved
         return doc_date

@@ -1,0 +1,105 @@
+"""Relation extraction with the statistical model: every pattern on its own examples, modality, dates."""
+
+import pytest
+
+from kg.records import Document
+from kg.relations.extract import load_patterns
+
+EXAMPLES = [(p.id, i, e) for p in load_patterns() for i, e in enumerate(p.examples)]
+
+
+def relations(pipeline, text, date="2023-06-15"):
+    extraction = pipeline.extract(Document("t", text, date))
+    return extraction, {(r.subject, r.predicate, r.object, r.modality): r for r in extraction.relations}
+
+
+def lifted(extraction, rels):
+    """Relations at state level too: persons replaced by what they lead or represent."""
+    roles = {}
+    for (s, p, o, m) in rels:
+        if p in ("leaderOf", "officialOf"):
+            roles.setdefault(s, set()).add(o)
+    keys = set(rels)
+    for (s, p, o, m) in list(rels):
+        for s2 in roles.get(s, {s}) | {s}:
+            for o2 in roles.get(o, {o}) | {o}:
+                keys.add((s2, p, o2, m))
+                keys.add((o2, p, s2, m))  # symmetric predicates in either order
+    return keys
+
+
+@pytest.mark.parametrize("pattern_id, number, example", EXAMPLES, ids=[f"{p}-{i}" for p, i, _ in EXAMPLES])
+def test_relations_pattern_examples(pipeline, pattern_id, number, example):
+    extraction, rels = relations(pipeline, example["text"])
+    assert tuple(example["expect"]) in lifted(extraction, rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected, absent",
+    [
+        ("Turkey and Russia may be involved in the war with Armenia.", ("TUR", "conflictWith", "ARM", "hypothetical"), ("TUR", "conflictWith", "ARM", "asserted")),
+        ("Serbia has not imposed sanctions on Russia.", ("SRB", "sanctions", "RUS", "negated"), ("SRB", "sanctions", "RUS", "asserted")),
+        ("Ukraine, which is not a member of NATO, asked for help.", ("UKR", "memberOf", "NATO", "negated"), ("UKR", "memberOf", "NATO", "asserted")),
+        ("If talks fail, Ghana could send troops to Togo.", ("GHA", "deploysForcesTo", "TGO", "hypothetical"), ("GHA", "deploysForcesTo", "TGO", "asserted")),
+        ("Algeria said it was severing diplomatic relations with Morocco.", ("DZA", "severRelationsWith", "MAR", "asserted"), ("DZA", "severRelationsWith", "MAR", "claimed")),
+        ("Norway and Sweden said they would not join the sanctions that the European Union imposed on Iran.", ("EU", "sanctions", "IRN", "asserted"), None),
+    ],
+)
+def test_relations_modality(pipeline, text, expected, absent):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert absent not in rels
+
+
+def test_relations_claim_with_attribution_and_denial(pipeline):
+    text = ("India accused Pakistan of sheltering Jaish-e-Mohammed. "
+            "Pakistan denied the charge.")
+    extraction, rels = relations(pipeline, text)
+    assert ("IND", "accuses", "PAK", "asserted") in rels
+    claim = rels[("PAK", "supports", "jaish-e-mohammed", "claimed")]
+    assert claim.attributed_to == "IND" and claim.denied_by == ("PAK",)
+    assert ("PAK", "supports", "jaish-e-mohammed", "asserted") not in rels
+
+
+def test_relations_denied_in_a_relative_clause(pipeline):
+    text = "The Greek ambassador claimed that Turkey had sent troops to Libya, which was denied by the Turkish and Libyan governments."
+    extraction, rels = relations(pipeline, text)
+    claim = rels[("TUR", "deploysForcesTo", "LBY", "claimed")]
+    assert claim.attributed_to == "GRC"
+    assert set(claim.denied_by) == {"TUR", "LBY"}
+
+
+def test_relations_reciprocal_actors(pipeline):
+    text = "Fighting broke out between Eritrea and Ethiopia. Both sides accused each other of starting the war."
+    extraction, rels = relations(pipeline, text)
+    assert {("ERI", "accuses", "ETH", "asserted"), ("ETH", "accuses", "ERI", "asserted")} <= set(rels)
+
+
+def test_relations_coordination_on_both_sides(pipeline):
+    text = "France, Germany and Italy imposed sanctions on Iran and Syria."
+    extraction, rels = relations(pipeline, text)
+    expected = {(s, "sanctions", o, "asserted") for s in ("FRA", "DEU", "ITA") for o in ("IRN", "SYR")}
+    assert expected <= set(rels)
+
+
+def test_relations_person_roles_from_titles_and_appositions(pipeline):
+    text = ("Iranian President Hassan Rouhani met Annalena Baerbock, Germany's foreign minister, "
+            "and his French counterpart Emmanuel Macron in Paris.")
+    extraction, rels = relations(pipeline, text, date="2020-01-10")
+    assert ("hassan-rouhani", "leaderOf", "IRN", "asserted") in rels
+    assert ("annalena-baerbock", "officialOf", "DEU", "asserted") in rels
+    assert ("emmanuel-macron", "leaderOf", "FRA", "asserted") in rels
+
+
+def test_relations_dates_resolve_against_the_document_date(pipeline):
+    extraction, rels = relations(pipeline, "On Saturday, Egypt condemned Israel. Chad urged Sudan on the 7th to negotiate.", date="2023-10-11")
+    assert rels[("EGY", "condemns", "ISR", "asserted")].date == "2023-10-07"
+    assert rels[("TCD", "appealsTo", "SDN", "asserted")].date == "2023-10-07"
+
+
+def test_relations_carry_cameo_confidence_and_evidence(pipeline):
+    text = "Japan imposed sanctions on North Korea."
+    extraction, rels = relations(pipeline, text)
+    rel = rels[("JPN", "sanctions", "PRK", "asserted")]
+    assert rel.cameo == "163" and 0 < rel.confidence <= 1
+    assert text[rel.evidence.start:rel.evidence.end] == rel.evidence.sentence
