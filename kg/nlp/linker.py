@@ -101,6 +101,10 @@ class Linker:
 
     def _link(self, ent: Span, doc_people: list[str], date: str | None) -> tuple[str | None, str | None]:
         label = ent.label_
+        before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if label in ("ORG", "GPE", "NORP") and len(ent) >= 2 and before in self.gazetteer.titles and all(t.is_title for t in ent):
+            # "Government spokeswoman Yolande Makolo": a title before a name makes it a person
+            label = "PERSON"
         if label not in _TYPES_BY_LABEL and label != "NORP":
             return None, None
         text = strip_article(ent.text)

@@ -117,7 +117,12 @@ class ActorResolver:
         lower = token.lower_
         lemma = token.lemma_.lower()
         if lower in _RELATIVE and token.head.dep_ == "relcl":
-            return self.actors(token.head.head, depth + 1)
+            antecedent = token.head.head
+            found = self.actors(antecedent, depth + 1)
+            if not found and antecedent.dep_ == "appos":
+                # "the MAK, a separatist movement that ..."
+                found = self.actors(antecedent.head, depth + 1)
+            return found
         if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
             return self.pronoun(token)
         phrase = self._phrase_text(token)
@@ -132,6 +137,9 @@ class ActorResolver:
             owners |= {self.state_of(o) for o in owners}
             parties = [p for p in self.parties(token.i, 2) if p not in owners]
             return [Actor(parties[0], 0.6)] if parties else []
+        described = self.description(token)
+        if described:
+            return described
         if self.lex.noun_kind(lemma, "organ") or self.lex.noun_kind(lemma, "force"):
             found = self._modifier_actors(token, depth)
             if found:
@@ -141,13 +149,35 @@ class ActorResolver:
             return []
         if self.lex.noun_kind(lemma, "group"):
             # "M23 rebels", "the rebels"
-            named = [a for c in token.children if c.dep_ in ("compound", "amod") and c.i in self.ent_at for a in self.actors(c, depth + 1)]
+            named = [a for c in token.children if c.dep_ in ("compound", "amod") and self.types.get(self.ent_at.get(c.i)) == "Other"
+                     for a in self.actors(c, depth + 1)]
             if named:
                 return named
             if _definite(token) and not self._has_modifier(token):
                 return self._recent(token, "Other")
         if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._has_modifier(token):
             return self._recent(token, "Organization")
+        return []
+
+    def description(self, token: Token) -> list[Actor]:
+        """'the kingdom', 'the island nation', 'the Himalayan kingdom': the described state last named."""
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            return []
+        lemma = token.lemma_.lower()
+        modifiers = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound")}
+        modifiers |= {f"{a} {b}" for a in modifiers for b in modifiers}
+        best: tuple[str, ...] | None = None
+        for head, required, states in self.gaz.descriptions:
+            if head == lemma and all(m in modifiers or m in " ".join(sorted(modifiers)) for m in required):
+                if best is None or required:
+                    best = states
+                    if required:
+                        break
+        if not best:
+            return []
+        for i in sorted(self.ent_at, reverse=True):
+            if i < token.i and self.ent_at[i] in best:
+                return [Actor(self.ent_at[i], 0.7)]
         return []
 
     def _has_modifier(self, token: Token) -> bool:

@@ -235,9 +235,20 @@ class RelationExtractor:
 
     def _event_agents(self, noun: Token, resolver: ActorResolver, exclude: set[str]) -> list[Actor]:
         """Who did 'the attack', 'the annexation', 'the move': the last actor of such an act before it."""
+        lemma = noun.lemma_.lower()
+        if lemma in self.lex.cues["attack"].nouns:
+            classes, verbs = {"attack"}, set()
+        elif lemma in ("annexation", "occupation", "seizure"):
+            classes, verbs = set(), self.lex.actor_nouns["event_verb"]
+        else:
+            classes, verbs = {"attack", "deploy"}, self.lex.actor_nouns["event_verb"]
         for token in reversed(noun.doc[: noun.i]):
-            if token._.kg_vcue in ("attack", "deploy") or token.lemma_.lower() in self.lex.actor_nouns["event_verb"]:
-                agents = [a for a in self.subjects(token, resolver) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
+            nominal = token._.kg_ncue in classes and token.dep_ == "dobj" and token.head._.kg_light
+            if token._.kg_vcue in classes or token.lemma_.lower() in verbs or nominal:
+                anchor = token.head if nominal else token
+                if not any(resolver.actors(c) for c in anchor.subtree if c.dep_ in ("dobj", "pobj") and c.i > anchor.i):
+                    continue
+                agents = [a for a in self.subjects(anchor, resolver) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
                 if agents:
                     return [Actor(resolver.state_of(a.id), 0.6) for a in agents]
         return []
@@ -358,6 +369,9 @@ class RelationExtractor:
             objects = [Actor(p, 0.6) for p in resolver.parties(cue_token.i, 2, {resolver.state_of(s.id) for s in subjects})]
         if predicate == "mediates" and len(objects) == 1 and objects[0].id in {a.id for a in subjects}:
             return
+        if {s.id for s in subjects} <= {o.id for o in objects} and anchor.dep_ == "conj" and anchor.head.dep_ in ("ccomp", "xcomp", "advcl"):
+            # "Algeria said [the kingdom had ceased ...] and accused the kingdom": the speaker accuses
+            subjects = self.subjects(anchor.head.head, resolver) or subjects
         modality = self._modality(cue_token, anchor, subjects, resolver)
         for s in subjects:
             for o in objects:
@@ -399,6 +413,9 @@ class RelationExtractor:
         if not self._types_ok(predicate, s.id, o.id, resolver):
             return None
         attributed = None
+        if modality.reported and self.predicates[predicate].symmetric and self.predicates[predicate].polarity == "cooperative":
+            # "X and Y agreed to keep talking, officials said": sourcing, not a disputed claim
+            modality = Modality()
         if modality.modality == "claimed" and modality.speaker is not None:
             speakers = resolver.actors(modality.speaker)
             attributed = resolver.state_of(speakers[0].id) if speakers else None

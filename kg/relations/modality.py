@@ -32,6 +32,7 @@ class Modality:
     modality: str = "asserted"
     speaker: Token | None = None  # head of the speaker phrase for claimed / deny
     deny: bool = False
+    reported: bool = False  # claimed only because a third party reports it ("..., officials said")
 
 
 def _children(token: Token, deps: set[str]) -> list[Token]:
@@ -77,6 +78,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
     """
     negated = hypothetical = False
     claimed: Token | None = None
+    reported = False
     token = cue
     # the nominal cue of a light verb or copula takes its clause from the verb
     steps = 0
@@ -109,6 +111,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
                     speakers = set(speaker_ids(speaker))
                     if kind == "claim" or (speakers and not speakers & subject_ids):
                         claimed = speaker
+                        reported = kind == "report"
             if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["governor"] and not lex.speech_kind(head_lemma):
                 hypothetical = True
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
@@ -120,7 +123,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
     if hypothetical:
         return Modality("hypothetical")
     if claimed is not None:
-        return Modality("claimed", claimed)
+        return Modality("claimed", claimed, reported=reported)
     return Modality("asserted")
 
 

@@ -95,6 +95,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     """One role per person (the first mention with a title wins)."""
     roles: dict[str, Role] = {}
     dropped: set[str] = set()
+    titled: set[str] = set()
     for ent in doc.ents:
         person = ent.ent_id_
         if resolver.types.get(person) != "Person" or person in roles or person in dropped:
@@ -117,10 +118,12 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             if ids:
                 roles[person] = Role(person, predicate, ids[-1], ent, 0.9)
                 break
+        if first_title:
+            titled.add(person)
         if person in roles or person in dropped or not first_title:
             continue
         of, confidence = _from_table(person, first_title, gazetteer, date)
-        if of is None and first_title == "officialOf":
+        if of is None and first_title == "officialOf" and person not in gazetteer.terms:
             recent = resolver._recent(ent[0], "State", prefer_subject=True)
             of, confidence = (recent[0].id, 0.5) if recent else (None, 0.0)
         if of:
@@ -128,7 +131,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     # people named without a title: their office on the document's date
     for ent in doc.ents:
         person = ent.ent_id_
-        if resolver.types.get(person) == "Person" and person not in roles and person not in dropped:
+        if resolver.types.get(person) == "Person" and person not in roles and person not in dropped | titled:
             of, confidence = _from_table(person, None, gazetteer, date)
             if of and date:
                 term = next(t for t in gazetteer.terms[person] if t.of == of and t.holds_on(date))
@@ -145,5 +148,5 @@ def _from_table(person: str, predicate: str | None, gazetteer: Gazetteer, date: 
         # "then-President Moon", "President Bazoum" after a coup: the title says it
         terms, confidence = list(all_terms), 0.6
     if predicate:
-        terms = [t for t in terms if t.role == predicate] or terms
+        terms = [t for t in terms if t.role == predicate]
     return (terms[-1].of, confidence) if terms else (None, 0.0)
