@@ -102,8 +102,9 @@ class Linker:
     def _link(self, ent: Span, doc_people: list[str], date: str | None) -> tuple[str | None, str | None]:
         label = ent.label_
         before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        if label in ("ORG", "GPE", "NORP") and len(ent) >= 2 and before in self.gazetteer.titles and all(t.is_title for t in ent):
-            # "Government spokeswoman Yolande Makolo": a title before a name makes it a person
+        titled = before in self.gazetteer.titles or (ent.root.dep_ == "appos" and ent.root.head.lemma_.lower() in self.gazetteer.titles)
+        if label in ("ORG", "GPE", "NORP") and len(ent) >= 2 and titled and all(t.is_title for t in ent):
+            # "Government spokeswoman Yolande Makolo", "France's ambassador, Sylvain Itté": a person
             label = "PERSON"
         if label not in _TYPES_BY_LABEL and label != "NORP":
             return None, None
@@ -125,7 +126,9 @@ class Linker:
         if label == "NORP" or self._not_actor(ent):
             return None, None
         slug = slugify(text)
-        if not slug or not any(c.isupper() for c in text):
+        modifier = len(ent) == 1 and (ent[0].tag_ == "JJ" or (ent.root.dep_ in ("compound", "amod") and ent.root.head.tag_ in ("NN", "NNS")))
+        if not slug or not any(c.isupper() for c in text) or modifier:
+            # "a Kabyle separatist movement": a modifier, not a name of its own
             return None, None
         return slug, _TYPES_BY_LABEL[label]
 

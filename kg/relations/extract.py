@@ -289,6 +289,11 @@ class RelationExtractor:
 
     def _objects(self, obj: Token, prep: Token | None, resolver: ActorResolver, predicate: str) -> list[Actor]:
         actors = resolver.actors(obj)
+        if obj.dep_ == "dobj" or (obj.lower_ in ("that", "which", "whom") and obj.dep_ == "dobj"):
+            # "blame X, together with Y, for ...": Y is an object too
+            for prep_ in obj.head.children:
+                if prep_.dep_ == "prep" and prep_.lower_ == "with" and any(c.lower_ in ("together", "along") for c in prep_.children):
+                    actors += [a for pobj in prep_.children if pobj.dep_ == "pobj" for a in resolver.actors(pobj)]
         if predicate == "deploysForcesTo":
             # a deployment to a mission is a deployment to the mission's country
             lifted = []
