@@ -206,6 +206,197 @@ def bench_speed_command(
         typer.echo(f"  {name}: {seconds:.3f} s")
 
 
+# -- knowledge graph: build, query, export, stats, validate ----------------------
+
+StoreArgument = typer.Argument(..., help="Store folder (Oxigraph on disk).")
+
+
+def _open_store(location: str, **options):
+    from kg.rdf.store import StoreError, open_store
+
+    try:
+        return open_store(location, **options)
+    except StoreError as error:
+        _fail(str(error))
+
+
+@app.command()
+def build(
+    inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl)."),
+    store: str = typer.Option(..., "--store", help="Store folder, created if missing."),
+    date: Optional[str] = typer.Option(None, "--date", help="Document date YYYY-MM-DD where the input has none."),
+    errors_file: Optional[Path] = typer.Option(None, "--errors", help="Also write skipped inputs as JSON Lines here."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Documents written per transaction."),
+    model: Optional[str] = ModelOption,
+):
+    """Extract documents and add them to a store; documents already in it (same id or text) are skipped."""
+    from kg.ingest import normalise_date
+    from kg.rdf.store import build_store, triple_count
+
+    if date is not None and normalise_date(date) is None:
+        _fail(f"--date must be YYYY-MM-DD, got {date!r}")
+    target = _open_store(store)
+    settings = _settings(model)
+    errors: list = []
+    report = build_store(
+        target,
+        _documents(inputs, date, errors),
+        lambda documents: _pipeline(settings).extract_many(documents),
+        batch_size=batch_size,
+    )
+    if errors_file:
+        with _atomic_output(errors_file) as stream:
+            for error in errors:
+                stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
+    typer.echo(
+        f"{len(report.added)} documents added, {len(report.skipped)} already in the store, "
+        f"{len(errors)} unreadable; {report.transactions} transactions; "
+        f"the store holds {triple_count(target):,} triples"
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    store: str = StoreArgument,
+    text: Optional[str] = typer.Argument(None, metavar="[QUERY | FILE.rq]", help="SPARQL text or a .rq file."),
+    name: Optional[str] = typer.Option(None, "--name", help="A named query of ontology/queries (e.g. allies-of)."),
+    params: List[str] = typer.Option([], "--param", help="key=value, bound to ?key (e.g. state=ARM); repeatable."),
+    output_format: str = typer.Option("table", "--format", help="table, csv or json."),
+):
+    """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms are pre-bound."""
+    from kg.rdf.query import QueryError, load_query, named_queries, query_store, serialize_results, substitutions
+
+    if output_format not in ("table", "csv", "json"):
+        _fail(f"--format must be table, csv or json, not {output_format!r}")
+    if (text is None) == (name is None):
+        _fail("give a query (text or a .rq file) or --name NAME, not both")
+    named = None
+    if name is not None:
+        queries = named_queries()
+        if name not in queries:
+            listing = "\n".join(f"  {q.name}: {q.description}" for q in queries.values())
+            _fail(f"no named query {name!r}; the named queries are:\n{listing}")
+        named = queries[name]
+    elif text.endswith(".rq"):
+        if not Path(text).is_file():
+            _fail(f"{text}: no such file")
+        named = load_query(Path(text))
+    sparql = named.text if named else text
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param must be key=value, got {item!r}")
+        values[key] = value
+    target = _open_store(store, read_only=True)
+    try:
+        result = query_store(target, sparql, substitutions(values, named))
+        if output_format != "table":
+            sys.stdout.buffer.write(serialize_results(result, output_format))
+            sys.stdout.flush()
+            return
+        _print_results(result)
+    except QueryError as error:
+        _fail(str(error))
+
+
+def _print_results(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg.rdf.query import table_rows
+
+    names, rows = table_rows(result)
+    table = Table(*names, caption=f"{len(rows)} rows" if names != ["result"] else None)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@app.command()
+def export(
+    store: str = StoreArgument,
+    output_format: str = typer.Option(..., "--format", help="ttl, nt, nq, jsonld or graphml."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: stdout)."),
+):
+    """Write the whole store in one format; a file is written atomically (temporary file, then rename)."""
+    from kg.rdf.store import EXPORT_FORMATS, export_store
+
+    if output_format not in EXPORT_FORMATS:
+        _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {output_format!r}")
+    target = _open_store(store, read_only=True)
+    export_store(target, output if output is not None else sys.stdout.buffer, output_format)
+    if output is None:
+        sys.stdout.flush()
+
+
+@app.command()
+def stats(store: str = StoreArgument, as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
+    """Counts of documents, triples, entities by type and relations by predicate and modality."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg.rdf.store import store_stats
+
+    counts = store_stats(_open_store(store, read_only=True))
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2))
+        return
+    console = Console()
+    console.print(f"documents: {counts['documents']:,}   triples: {counts['triples']:,}")
+    entities = Table("type", "entities", title="Entities by type")
+    for kind, n in counts["entities"].items():
+        entities.add_row(kind, str(n))
+    console.print(entities)
+    relations = Table("predicate", "modality", "edges", "statements", title="Relations by predicate and modality")
+    for row in counts["relations"]:
+        relations.add_row(row["predicate"], row["modality"], str(row["edges"]), str(row["statements"]))
+    console.print(relations)
+
+
+@app.command()
+def validate(store: str = StoreArgument, limit: int = typer.Option(50, "--limit", help="Problems to list.")):
+    """Check the store against ontology/shapes.ttl (SHACL); exit 1 if it does not conform."""
+    from kg.rdf.validate import store_to_rdflib, validate_graph
+
+    report = validate_graph(store_to_rdflib(_open_store(store, read_only=True)))
+    typer.echo(report.text(limit))
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@bench_app.command("sparql")
+def bench_sparql_command(
+    triples: int = typer.Option(1_000_000, "--triples", min=1, help="Size of the synthetic graph."),
+    budget: float = typer.Option(20.0, "--budget", help="Seconds an rdflib query may take before it is stopped."),
+    repeats: int = typer.Option(3, "--repeats", min=1, help="Oxigraph runs per query; the median is reported."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Named queries on Oxigraph (on disk) vs rdflib's in-memory graph, same synthetic data, same run."""
+    from kg.rdf.bench import bench_sparql
+
+    result = bench_sparql(triples, budget=budget, repeats=repeats, progress=None if as_json else typer.echo)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    typer.echo(f"{'query':<28}{'Oxigraph s':>12}{'rdflib s':>12}{'ratio':>10}  rows")
+    for q in result.queries:
+        ratio, bound = q.ratio(budget)
+        slow = f"> {budget:g}" if q.rdflib is None else f"{q.rdflib:.4f}"
+        rows = f"{q.rows_oxigraph}" + ("" if q.rows_rdflib in (None, q.rows_oxigraph) else f" (rdflib {q.rows_rdflib}!)")
+        typer.echo(f"{q.name:<28}{q.oxigraph:>12.4f}{slow:>12}{('>=' if bound else '') + f'{ratio:.0f}x':>10}  {rows}")
+        if q.error:
+            typer.echo(f"  rdflib error: {q.error}")
+    median, bounded = result.median_ratio()
+    typer.echo(
+        f"load: Oxigraph {result.load_oxigraph:.2f} s, rdflib {result.load_rdflib:.2f} s "
+        f"({result.load_rdflib / result.load_oxigraph:.0f}x)"
+    )
+    typer.echo(f"median query ratio rdflib/Oxigraph: {'>= ' if bounded else ''}{median:.0f}x (target >= 10x)")
+
+
 def main() -> None:
     logging.basicConfig(level=os.environ.get("KG_LOG", "WARNING"), format="kg: %(message)s")
     app()

@@ -31,7 +31,7 @@ def build_nlp(model: str | None = None, *, data_dir: str | None = None, relation
     (default: the ``Settings().model``).
     """
     # importing registers the factories
-    from kg.nlp import gazetteer, linker  # noqa: F401
+    from kg.nlp import dateline, gazetteer, linker  # noqa: F401
 
     name = model or Settings().model
     try:
@@ -42,6 +42,7 @@ def build_nlp(model: str | None = None, *, data_dir: str | None = None, relation
         ) from error
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise RuntimeError(f"spaCy model {name!r} needs a parser and ner")
+    nlp.add_pipe("kg_dateline", before="parser" if "parser" in nlp.pipe_names else "ner")
     nlp.add_pipe("kg_gazetteer", before="ner", config={"data_dir": data_dir})
     nlp.add_pipe("kg_linker", after="ner", config={"data_dir": data_dir})
     if relations:

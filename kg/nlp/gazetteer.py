@@ -89,7 +89,7 @@ class GazetteerComponent:
             elif candidate.text in defaults:
                 default = defaults[candidate.text]
                 spans.append(Span(doc, candidate.start, candidate.end, label=default.label_, span_id=default.id_))
-        self.ruler.set_annotations(doc, filter_spans(spans))
+        self.ruler.set_annotations(doc, filter_spans([s for s in spans if not _inside_longer_name(s)]))
         return doc
 
     def to_disk(self, path, *, exclude=()):
@@ -99,3 +99,11 @@ class GazetteerComponent:
 
     def from_disk(self, path, *, exclude=()):
         return self
+
+
+def _inside_longer_name(span: Span) -> bool:
+    """'Security Council' in "Iran's Supreme National Security Council" is part of another name."""
+    if span.label_ != "ORG" or span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.tag_ == "NNP" and before.is_title and not before.is_sent_start and before.ent_type_ == ""

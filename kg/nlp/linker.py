@@ -73,8 +73,9 @@ class Linker:
                 minted.setdefault(ent_id, type_)
         found: dict[str, dict] = {}
         new_ents = []
+        dateline = (doc.user_data or {}).get("dateline", (0, 0))
         for i, ent in enumerate(ents):
-            ent_id = ids.get(i)
+            ent_id = ids.get(i) if ent.start_char >= dateline[1] else None
             if ent_id:
                 info = gaz.entries.get(ent_id)
                 type_ = info.type if info else minted[ent_id]

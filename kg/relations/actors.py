@@ -61,10 +61,10 @@ class ActorResolver:
         pairs = []
         for i, ent_id in self.ent_at.items():
             token = self.doc[i]
-            if token.dep_ != "conj" or self.types.get(ent_id) != "State":
+            if token.dep_ != "conj" or self.types.get(ent_id) not in ("State", "Other"):
                 continue
             other = self.ent_at.get(token.head.i)
-            if other and other != ent_id and self.types.get(other) == "State":
+            if other and other != ent_id and self.types.get(other) in ("State", "Other") and "State" in (self.types.get(other), self.types.get(ent_id)):
                 pairs.append((i, (other, ent_id)))
         return sorted(pairs)
 
@@ -78,14 +78,15 @@ class ActorResolver:
             for i, pair in reversed(self.pairs):
                 if i < before and not exclude.intersection(pair):
                     return list(pair)
+        party = ("State", "Other")
         counts = Counter(
             ent_id for i, ent_id in self.ent_at.items()
-            if self.types.get(ent_id) == "State" and ent_id not in exclude and (i < before or not before)
+            if self.types.get(ent_id) in party and ent_id not in exclude and (i < before or not before)
             and self.ent_span[i][0] == i
         )
         if len(counts) < n:
             counts.update(
-                e for i, e in self.ent_at.items() if self.types.get(e) == "State" and e not in exclude and self.ent_span[i][0] == i
+                e for i, e in self.ent_at.items() if self.types.get(e) in party and e not in exclude and self.ent_span[i][0] == i
             )
         return [ent_id for ent_id, _ in counts.most_common(n)] if n else [e for e, _ in counts.most_common()]
 
@@ -199,6 +200,7 @@ class ActorResolver:
         return [a for c in token.children if c.dep_ == "poss" for a in self.actors(c, depth + 1)]
 
     def _modifier_actors(self, token: Token, depth: int) -> list[Actor]:
+        """Actors named in a noun's modifiers: 'the Saudi embassy in Tehran' -> SAU (the owner, not the place)."""
         found: list[Actor] = []
         for child in token.children:
             if child.dep_ in _MOD_DEPS:
@@ -206,10 +208,12 @@ class ActorResolver:
                     found += self.actors(child, depth + 1)
                 elif child.dep_ == "compound" and (self.lex.noun_kind(child.lemma_.lower(), "organ") or self.lex.noun_kind(child.lemma_.lower(), "force")):
                     found += self._modifier_actors(child, depth + 1)
-            elif child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", None)]
+        if not found:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", "Other", None)]
         return [Actor(self.state_of(a.id), a.certainty) if self.types.get(a.id) == "Person" else a for a in found]
 
     def _recent(self, token: Token, type_: str, prefer_subject: bool = False) -> list[Actor]:
@@ -227,32 +231,30 @@ class ActorResolver:
         return head.dep_
 
     def pronoun(self, token: Token) -> list[Actor]:
+        """'he'/'his': the last person; 'it'/'its': the speaker of a reported clause, else the last
+        state, organisation or group of the sentence (a subject first), else the previous sentence's subject."""
         lower = token.lower_
         if lower in _PERSONAL:
             people = [i for i, e in self.ent_at.items() if i < token.i and self.types.get(e) == "Person"]
             return [Actor(self.ent_at[people[-1]], 0.7)] if people else []
-        # "X said it would ...": the speaker
         clause = token.head
         while clause.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "ROOT") and clause.head != clause:
             clause = clause.head
         if clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head != clause:
-            governor = clause.head
-            for child in governor.children:
+            for child in clause.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
                     found = self.actors(child, 1)
                     if found:
                         return [Actor(a.id, 0.8) for a in found]
         if lower in _PLURAL:
-            parties = self.parties(token.i, 2)
-            return [Actor(p, 0.5) for p in parties]
-        for type_ in ("State", "Organization"):
-            found = self._recent(token, type_, prefer_subject=False)
-            # same sentence first, then the previous sentence's subject
-            same = [i for i, e in self.ent_at.items() if i < token.i and self.doc[i].sent == token.sent and self.types.get(e) in ("State", "Organization")]
-            if same:
-                return [Actor(self.ent_at[same[-1]], 0.6)]
-        subject = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
-        return [Actor(a.id, 0.5) for a in subject]
+            return [Actor(p, 0.5) for p in self.parties(token.i, 2)]
+        actors = ("State", "Organization", "Other")
+        same = [i for i, e in self.ent_at.items() if token.sent.start <= i < token.i and self.types.get(e) in actors and self.ent_span[i][0] == i]
+        subjects = [i for i in same if self._governing_dep(i).startswith("nsubj")]
+        if subjects or same:
+            return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
+        found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
+        return [Actor(a.id, 0.5) for a in found]
 
 
 def _definite(token: Token) -> bool:

@@ -154,9 +154,13 @@ class RelationExtractor:
                 return
             if lemma == "join" and any(c.dep_ == "prep" and c.lower_ == "as" for c in cue_token.children):
                 return
+            if obj is None and prep is None and predicate == "mediates":
+                # "a deal mediated by Qatar": between the parties of the text
+                yield from self._relations(doc, cue, cue_token, anchor, None, [], pattern, resolver, date)
+                return
             if obj is None and prep is None and not cue_token.dep_ == "amod":
-                # reciprocal: coordinated subjects, no object
-                if not self.predicates[predicate].symmetric:
+                # reciprocal: coordinated subjects, no object ("Egypt and Qatar met")
+                if not self.predicates[predicate].symmetric or lemma not in cue.reciprocal_verbs:
                     return
                 yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
                 return
@@ -322,6 +326,9 @@ class RelationExtractor:
             found = resolver.actors(child)
             if found:
                 return found
+            if dep in ("nsubj", "agent") and child.pos_ in ("NOUN", "PROPN"):
+                # "protesters stormed ...": an explicit subject that is no actor
+                return []
         head = verb.head
         if head == verb:
             return []

@@ -35,6 +35,7 @@ class Cue:
     verb_preps: dict
     verb_objects: dict
     reliability: float
+    reciprocal_verbs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -81,6 +82,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 verb_preps=data.get("verb_preps", {}),
                 verb_objects=data.get("verb_objects", {}),
                 reliability=float(data.get("reliability", 0.8)),
+                reciprocal_verbs=frozenset(data.get("reciprocal_verbs", ())),
             )
             lexicon.cues[cue.name] = cue
             for verb in cue.verbs:

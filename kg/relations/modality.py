@@ -24,6 +24,7 @@ from kg.relations.lexicon import Lexicon
 
 __all__ = ["Modality", "modality_of"]
 
+_TEMPORAL = {"after", "before", "since", "when", "while", "until", "once", "as"}
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "pcomp", "conj", "relcl", "acl", "csubj", "parataxis"}
 
 
@@ -95,6 +96,9 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
             hypothetical = True
         head = token.head
         if head == token:
+            break
+        if token.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in token.children):
+            # "twelve days after a bomber killed 40 policemen": presupposed background
             break
         if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
             # "..., but Moon's government accused Abe's cabinet": a clause of its own

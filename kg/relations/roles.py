@@ -103,7 +103,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         first_title = None
         for window in (_window_before(doc, ent, resolver), _window_after(doc, ent), _appositive_before(doc, ent)):
             words = [t.lower_ for t in window]
-            title = _title([w for w in words if w not in ("the", "'s", "’s")], titles)
+            title = _title([w for w in words if w not in ("the", "'s", "’s", "-")], titles)
             if not title:
                 continue
             if any(w in _DROP or w.startswith("ex-") for w in words):
@@ -116,7 +116,8 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at]
             ids = [i for i in ids if resolver.types.get(i) in ("State", "Organization", "Other")]
             if ids:
-                roles[person] = Role(person, predicate, ids[-1], ent, 0.9)
+                # the first named: "US Secretary of State", "secretary of Iran's Supreme National Security Council"
+                roles[person] = Role(person, predicate, ids[0], ent, 0.9)
                 break
         if first_title:
             titled.add(person)

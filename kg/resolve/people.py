@@ -72,7 +72,7 @@ class PersonResolver:
         """The id of the person called ``text``; ``doc_people`` are ids already found in the document."""
         name = strip_person_name(text)
         key = name_key(name)
-        if not key:
+        if not key or key in _HONORIFICS:
             return None
         tokens = key.split()
         if len(tokens) == 1:

@@ -1,0 +1,56 @@
+"""The ``kg_dateline`` component: a news dateline is not part of the first sentence.
+
+"JERUSALEM/DOHA, Jan 16 - Israeli Prime Minister ..." or "KYIV (Reuters) -": the
+dateline names where the report was filed, not an actor. The component runs
+before the parser, starts a sentence after the dateline (the parser keeps
+preset boundaries) and records its character span in
+``doc.user_data["dateline"]`` so that the linker ignores names inside it.
+
+>>> dateline_end("BRUSSELS, April 4 - Finland became the 31st member.")
+20
+>>> dateline_end("Beijing, March 10 -- According to reports")
+21
+>>> dateline_end("Iran's president calls for vigilance")
+0
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["dateline_end"]
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z.'’\- /]{1,60}?"           # place(s)
+    r"(?:,\s+(?:" + _MONTH + r"\s+\d{1,2}|\d{1,2}\s+" + _MONTH + r")(?:,\s+\d{4})?)?"  # date
+    r"\s*(?:\((?:Reuters|AP|AFP|Xinhua|dpa|DPA|UPI|Bloomberg)\))?"  # agency
+    r"\s*(?:--|-|–|—)\s+"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Character offset where the text after a dateline starts (0 if there is none)."""
+    match = _DATELINE.match(text[:120])
+    if not match:
+        return 0
+    head = match.group(0)
+    # a dateline has a date, an agency or an upper-case place
+    if not (re.search(r"\d", head) or "(" in head or head.split(",")[0].strip().isupper()):
+        return 0
+    return match.end()
+
+
+@Language.component("kg_dateline", assigns=["token.is_sent_start"])
+def mark_dateline(doc: Doc) -> Doc:
+    end = dateline_end(doc.text)
+    if end:
+        doc.user_data["dateline"] = (0, end)
+        for token in doc:
+            if token.idx >= end:
+                token.is_sent_start = True
+                break
+    return doc

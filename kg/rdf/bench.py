@@ -1,0 +1,269 @@
+"""``kg bench sparql``: the named queries on Oxigraph and on rdflib's in-memory graph.
+
+A synthetic KnowledgeGraph shaped like ir-kg output (documents of a few
+relations each over real state, organisation and person ids, skewed towards
+a few busy dyads; mostly asserted, some claimed, hypothetical and negated
+statements) is written as N-Triples once, then loaded into an Oxigraph store
+on disk and into an rdflib ``Graph``, and each named query is timed on both
+in the same run. An rdflib query runs in a forked child process with a time
+budget, so a slow one is reported as over budget instead of hanging the run.
+
+>>> kg = synthetic_graph(documents=3, seed=1)
+>>> len(kg.documents), kg.graph.number_of_edges() > 0
+(3, True)
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from kg.graph.knowledge import KnowledgeGraph
+from kg.records import Document, Entity, Evidence, Extraction, Mention, Relation
+
+__all__ = ["BENCH_PARAMS", "QueryTiming", "SparqlBench", "bench_sparql", "synthetic_graph"]
+
+log = logging.getLogger(__name__)
+
+#: Parameters given to the named queries in the benchmark (ids that the synthetic graph uses a lot).
+BENCH_PARAMS = {
+    "allies-of": {"state": "RUS"},
+    "members-of": {"org": "NATO"},
+    "neighbours-of": {"state": "AZE"},
+    "who-leads": {"entity": "RUS"},
+    "dyad-timeline": {"a": "ARM", "b": "AZE"},
+    "edge-documents": {"s": "AZE", "p": "conflictWith", "o": "ARM"},
+}
+
+_BUSY = ["ARM", "AZE", "RUS", "TUR", "IRN", "USA", "CHN", "UKR", "IND", "PAK", "ISR", "FRA", "DEU", "GBR"]
+_ORGS = ["NATO", "CSTO", "UN", "EU", "OSCE", "AU", "ASEAN", "SCO"]
+_WORDS = (
+    "the ministry said on talks border forces ceasefire officials according to reports agreement security "
+    "region government statement military president foreign minister week sources conflict support"
+).split()
+# predicate -> (subject kind, object kind, weight)
+_SHAPES = {
+    "conflictWith": ("state", "state", 8), "attacks": ("state", "state", 6), "accuses": ("state", "state", 8),
+    "talksWith": ("state", "state", 10), "allyOf": ("state", "state", 4), "neighbourOf": ("state", "state", 3),
+    "condemns": ("state", "state", 5), "threatens": ("state", "state", 3), "supports": ("state", "state", 5),
+    "appealsTo": ("state", "state", 4), "mediates": ("state", "state", 2), "sanctions": ("state", "state", 2),
+    "severRelationsWith": ("state", "state", 1), "restoreRelationsWith": ("state", "state", 1),
+    "deploysForcesTo": ("state", "state", 2), "memberOf": ("state", "org", 3), "leaderOf": ("person", "state", 5),
+    "officialOf": ("person", "state", 3), "locatedIn": ("region", "state", 1),
+}
+_MODALITIES = (("asserted", 80), ("claimed", 10), ("hypothetical", 6), ("negated", 4))
+
+
+def _actors(entries) -> dict[str, list[str]]:
+    by_type: dict[str, list[str]] = {"State": [], "Organization": [], "Person": [], "Region": []}
+    for id, entry in sorted(entries.items()):
+        if entry.type in by_type:
+            by_type[entry.type].append(id)
+    states = [s for s in _BUSY if s in entries] + [s for s in by_type["State"] if s not in _BUSY]
+    orgs = [o for o in _ORGS if o in entries] + [o for o in by_type["Organization"] if o not in _ORGS]
+    return {"state": states, "org": orgs, "person": by_type["Person"], "region": by_type["Region"]}
+
+
+def synthetic_graph(documents: int, *, relations: int = 6, seed: int = 0, entries=None) -> KnowledgeGraph:
+    """A KnowledgeGraph of ``documents`` synthetic documents with ``relations`` relations each."""
+    if entries is None:
+        from kg.resolve.tables import cached_gazetteer
+
+        entries = cached_gazetteer().entries
+    rng = random.Random(seed)
+    actors = _actors(entries)
+    weights = {kind: [1.0 / (rank + 1) ** 0.9 for rank in range(len(ids))] for kind, ids in actors.items()}
+    predicates = list(_SHAPES)
+    predicate_weights = [_SHAPES[p][2] for p in predicates]
+    modalities, modality_weights = zip(*_MODALITIES)
+    kg = KnowledgeGraph(entries=entries)
+
+    def pick(kind: str) -> str:
+        return rng.choices(actors[kind], weights[kind])[0]
+
+    for number in range(documents):
+        doc = f"synthetic-{number:07d}"
+        date = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        found: list[Relation] = []
+        offset = 0
+        for _ in range(relations):
+            predicate = rng.choices(predicates, predicate_weights)[0]
+            subject_kind, object_kind, _weight = _SHAPES[predicate]
+            subject, object = pick(subject_kind), pick(object_kind)
+            if subject == object:
+                continue
+            modality = rng.choices(modalities, modality_weights)[0]
+            sentence = " ".join(rng.choices(_WORDS, k=rng.randint(12, 30))) + "."
+            claimed = modality == "claimed"
+            found.append(
+                Relation(
+                    doc, subject, predicate, object, modality,
+                    attributed_to=pick("state") if claimed else None,
+                    denied_by=(object,) if claimed and rng.random() < 0.3 else (),
+                    date=date,
+                    confidence=round(rng.uniform(0.4, 0.95), 3),
+                    cameo=None if _SHAPES[predicate][0] != "state" or predicate in ("neighbourOf", "memberOf") else "04",
+                    evidence=Evidence(sentence, offset, offset + len(sentence)),
+                )
+            )
+            offset += len(sentence) + 1
+        ids = sorted({r.subject for r in found} | {r.object for r in found} | {r.attributed_to for r in found if r.attributed_to})
+        entities = tuple(
+            Entity(doc, id, entries[id].type, entries[id].label, (Mention(entries[id].label, 0, 1),) * rng.randint(1, 4))
+            for id in ids
+        )
+        document = Document(doc, f"synthetic document {number}", date, f"Report {number}", f"https://news.example.org/{number}", "synthetic")
+        kg.add_extraction(Extraction(document, entities, tuple(found)))
+    return kg
+
+
+def _synthetic_ntriples(target: int, seed: int) -> tuple[bytes, int, int]:
+    """N-Triples of a synthetic graph with at least ``target`` triples; also its triple and document counts."""
+    from kg.rdf.convert import ntriples, triples
+
+    documents = max(1, target // 90)
+    while True:
+        kg = synthetic_graph(documents, seed=seed)
+        text = ntriples(triples(kg))
+        count = text.count("\n")
+        if count >= target:
+            return text.encode("utf-8"), count, documents
+        documents = int(documents * target / count * 1.02) + 1
+
+
+@dataclass
+class QueryTiming:
+    name: str
+    oxigraph: float
+    rdflib: float | None  # None: over budget (or failed)
+    rows_oxigraph: int
+    rows_rdflib: int | None
+    error: str | None = None
+
+    def ratio(self, budget: float) -> tuple[float, bool]:
+        """rdflib time / Oxigraph time, and whether it is only a lower bound (rdflib over budget)."""
+        slow = self.rdflib if self.rdflib is not None else budget
+        return slow / max(self.oxigraph, 1e-6), self.rdflib is None
+
+
+@dataclass
+class SparqlBench:
+    triples: int
+    documents: int
+    budget: float
+    load_oxigraph: float
+    load_rdflib: float
+    queries: list[QueryTiming] = field(default_factory=list)
+
+    def median_ratio(self) -> tuple[float, bool]:
+        """Median of the per-query ratios; ``True`` if it is a lower bound."""
+        ratios = sorted(q.ratio(self.budget) for q in self.queries)
+        middle = statistics.median(r for r, _ in ratios)
+        bounded = any(bound and r <= middle for r, bound in ratios)
+        return middle, bounded
+
+    def to_dict(self) -> dict:
+        median, bounded = self.median_ratio()
+        return {
+            "triples": self.triples,
+            "documents": self.documents,
+            "budget_seconds": self.budget,
+            "load_seconds": {"oxigraph": round(self.load_oxigraph, 3), "rdflib": round(self.load_rdflib, 3)},
+            "queries": [
+                {
+                    "name": q.name,
+                    "oxigraph_seconds": round(q.oxigraph, 4),
+                    "rdflib_seconds": None if q.rdflib is None else round(q.rdflib, 4),
+                    "rows": {"oxigraph": q.rows_oxigraph, "rdflib": q.rows_rdflib},
+                    "ratio": round(q.ratio(self.budget)[0], 1),
+                    "ratio_is_lower_bound": q.ratio(self.budget)[1],
+                    "error": q.error,
+                }
+                for q in self.queries
+            ],
+            "median_ratio": round(median, 1),
+            "median_ratio_is_lower_bound": bounded,
+        }
+
+
+def _rdflib_child(graph, text, bindings, connection) -> None:
+    from kg.rdf.query import query_rdflib
+
+    try:
+        start = time.perf_counter()
+        rows = sum(1 for _ in query_rdflib(graph, text, bindings))
+        connection.send((time.perf_counter() - start, rows, None))
+    except Exception as error:  # noqa: BLE001 - reported to the parent, not raised in a child
+        connection.send((None, None, f"{type(error).__name__}: {error}"))
+    connection.close()
+
+
+def _time_rdflib(graph, text: str, bindings, budget: float) -> tuple[float | None, int | None, str | None]:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_rdflib_child, args=(graph, text, bindings, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if receive.poll(budget):
+            return receive.recv()
+        return None, None, None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+
+
+def bench_sparql(
+    triples: int = 1_000_000, *, budget: float = 20.0, repeats: int = 3, seed: int = 0, progress=None
+) -> SparqlBench:
+    """Time the named queries on Oxigraph (on disk) and on rdflib's memory store, same data, same run.
+
+    Oxigraph times are the median of ``repeats`` runs; rdflib runs once per
+    query, in a forked child killed after ``budget`` seconds. ``progress``
+    is called with a line of text as steps finish.
+    """
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.rdf.query import named_queries, query_store, substitutions
+
+    say = progress or (lambda line: None)
+    data, count, documents = _synthetic_ntriples(triples, seed)
+    say(f"synthetic graph: {count:,} triples, {documents:,} documents")
+    queries = named_queries()
+    timings = {}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
+        store = ox.Store(folder)
+        start = time.perf_counter()
+        store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+        load_oxigraph = time.perf_counter() - start
+        say(f"Oxigraph load: {load_oxigraph:.2f} s")
+        for name, query in queries.items():
+            bindings = substitutions(BENCH_PARAMS.get(name, {}), query)
+            runs, rows = [], 0
+            for _ in range(repeats):
+                start = time.perf_counter()
+                rows = sum(1 for _ in query_store(store, query.text, bindings))
+                runs.append(time.perf_counter() - start)
+            timings[name] = (statistics.median(runs), rows, bindings)
+        del store
+    graph = Graph()
+    start = time.perf_counter()
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    load_rdflib = time.perf_counter() - start
+    say(f"rdflib load: {load_rdflib:.2f} s")
+    del data
+    result = SparqlBench(count, documents, budget, load_oxigraph, load_rdflib)
+    for name, query in queries.items():
+        seconds, rows, bindings = timings[name]
+        slow, slow_rows, error = _time_rdflib(graph, query.text, bindings, budget)
+        result.queries.append(QueryTiming(name, seconds, slow, rows, slow_rows, error))
+        say(f"  {name}: done")
+    return result

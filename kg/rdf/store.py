@@ -1,0 +1,316 @@
+"""The embedded triple store: Oxigraph on disk, through pyoxigraph's own API.
+
+Loading, dumping and querying go through pyoxigraph directly (its Rust
+parsers, serialisers and query engine); rdflib is kept for small in-memory
+graphs. Everything lives in the store's default graph.
+
+A store grows by :func:`build_store`: documents already in it (same id or
+same text) are skipped before extraction, and each batch of new documents is
+written in one transaction (:func:`write_graph`).
+
+>>> from kg.graph import KnowledgeGraph
+>>> store = open_store(None)                      # in memory, for examples
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-10-08", "ARM", "allyOf", "RUS")])
+>>> _ = write_graph(store, kg)
+>>> n = triple_count(store)
+>>> _ = write_graph(store, kg)
+>>> triple_count(store) == n, document_index(store)[0]
+(True, {'d1'})
+>>> load_graph(store) == kg
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from kg.graph.knowledge import KnowledgeGraph, content_hash
+from kg.rdf.convert import (
+    PREFIXES,
+    Lit,
+    Triple,
+    document_id,
+    document_triples,
+    entity_iri,
+    entity_triples,
+    from_triples,
+    ntriples,
+    relation_triples,
+)
+from kg.records import Document, Extraction
+from kg.vocab import IR
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "BuildReport",
+    "StoreError",
+    "build_store",
+    "document_index",
+    "export_store",
+    "load_graph",
+    "open_store",
+    "store_stats",
+    "store_triples",
+    "triple_count",
+    "write_graph",
+]
+
+log = logging.getLogger(__name__)
+
+#: ``kg export --format`` names -> pyoxigraph formats (graphml is written from the KnowledgeGraph).
+EXPORT_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "graphml": None,
+}
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_MENTIONS = ox.NamedNode(str(IR.mentionCount))
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; the message says why."""
+
+
+def open_store(location: str | Path | None, *, read_only: bool = False, create: bool = True) -> ox.Store:
+    """The Oxigraph store in folder ``location`` (in memory if ``None``).
+
+    ``read_only`` opens a store that another process may be writing; a
+    second read-write open of the same folder fails on its lock.
+    """
+    if location is None:
+        return ox.Store()
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        raise StoreError(f"{text}: remote SPARQL endpoints are not supported yet (issue 6); give a folder")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{text}: not a folder")
+    if (read_only or not create) and not path.is_dir():
+        raise StoreError(f"{text}: no such store")
+    try:
+        return ox.Store.read_only(text) if read_only else ox.Store(text)
+    except OSError as error:
+        if "lock" in str(error).lower():
+            raise StoreError(f"{text}: the store is open for writing in another process") from error
+        raise StoreError(f"{text}: cannot open the store: {error}") from error
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _neutral(term) -> "str | Lit":
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            return Lit(term.value, None, term.language)
+        return Lit(term.value, None if datatype == _XSD_STRING else datatype)
+    return term.value
+
+
+def store_triples(store: ox.Store) -> Iterator[Triple]:
+    """The default graph's triples in the neutral form of :mod:`kg.rdf.convert`."""
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        yield _neutral(quad.subject), quad.predicate.value, _neutral(quad.object)
+
+
+def load_graph(store: ox.Store, **options) -> KnowledgeGraph:
+    """The KnowledgeGraph that the store holds."""
+    return from_triples(store_triples(store), **options)
+
+
+def triple_count(store: ox.Store) -> int:
+    """Triples in the default graph (a full count: seconds on millions of triples)."""
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(row["n"].value)
+
+
+def document_index(store: ox.Store) -> tuple[set[str], set[str]]:
+    """Ids and content hashes of the documents in the store."""
+    ids, hashes = set(), set()
+    document = ox.NamedNode(str(IR.Document))
+    hash_property = ox.NamedNode(str(IR.contentHash))
+    for quad in store.quads_for_pattern(None, _RDF_TYPE, document, ox.DefaultGraph()):
+        ids.add(document_id(quad.subject.value))
+        for value in store.quads_for_pattern(quad.subject, hash_property, None, ox.DefaultGraph()):
+            hashes.add(value.object.value)
+    return ids, hashes
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def write_graph(store: ox.Store, kg: KnowledgeGraph) -> int:
+    """Add ``kg`` to the store in one transaction; returns the number of triples sent.
+
+    Statements, documents and direct triples are sets, so writing them again
+    changes nothing. An entity already in the store keeps its type and label
+    and has its mention count increased — so ``kg`` must hold only documents
+    that are not in the store yet (:func:`build_store` sees to that).
+    """
+    insert: list[Triple] = []
+    delete: list[Triple] = []
+    for doc_id in sorted(kg.documents):
+        insert.extend(document_triples(kg.documents[doc_id]))
+    for node in sorted(kg.nodes):
+        data = kg.nodes[node]
+        subject = ox.NamedNode(entity_iri(node))
+        if next(store.quads_for_pattern(subject, _RDF_TYPE, None, ox.DefaultGraph()), None) is None:
+            insert.extend(entity_triples(node, data))
+            continue
+        if data["mentions"]:
+            old = [q.object for q in store.quads_for_pattern(subject, _MENTIONS, None, ox.DefaultGraph())]
+            total = sum(int(term.value) for term in old) + data["mentions"]
+            delete.extend((subject.value, _MENTIONS.value, _neutral(term)) for term in old)
+            insert.append((subject.value, _MENTIONS.value, Lit(str(total), _XSD_INTEGER)))
+    insert.extend(relation_triples(kg))
+    update = ""
+    if delete:
+        update += "DELETE DATA {\n" + ntriples(delete) + "} ;\n"
+    update += "INSERT DATA {\n" + ntriples(insert) + "}"
+    store.update(update)
+    return len(insert)
+
+
+@dataclass
+class BuildReport:
+    """What :func:`build_store` did."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    triples_sent: int = 0
+    transactions: int = 0
+
+
+def build_store(
+    store: ox.Store,
+    documents: Iterable[Document],
+    extract: Callable[[Iterable[Document]], Iterable[Extraction]],
+    *,
+    batch_size: int = 64,
+    entries=None,
+) -> BuildReport:
+    """Extract the documents that are not in the store yet and add them, batch by batch.
+
+    ``extract`` maps documents to extractions (``Pipeline.extract_many``); it
+    only sees new documents, and is not called at all when there are none. Each batch of ``batch_size`` documents is
+    written in one transaction, so an interrupted build keeps whole batches.
+    """
+    ids, hashes = document_index(store)
+    report = BuildReport()
+
+    def new_documents() -> Iterator[Document]:
+        for document in documents:
+            digest = content_hash(document.text)
+            if document.id in ids or digest in hashes:
+                log.info("%s: already in the store, skipped", document.id)
+                report.skipped.append(document.id)
+                continue
+            ids.add(document.id)
+            hashes.add(digest)
+            yield document
+
+    def flush(batch: KnowledgeGraph) -> None:
+        report.triples_sent += write_graph(store, batch)
+        report.added.extend(sorted(batch.documents))
+        report.transactions += 1
+
+    fresh = new_documents()
+    first = next(fresh, None)
+    if first is None:  # nothing new: the extractor (a spaCy pipeline) is never started
+        return report
+    batch = KnowledgeGraph(entries=entries)
+    for extraction in extract(itertools.chain([first], fresh)):
+        batch.add_extraction(extraction)
+        if len(batch.documents) >= batch_size:
+            flush(batch)
+            batch = KnowledgeGraph(entries=entries)
+    if batch.documents:
+        flush(batch)
+    return report
+
+
+# -- export and statistics ----------------------------------------------------
+
+
+def export_store(store: ox.Store, output: str | Path | BinaryIO, format: str) -> None:
+    """Write the store as ``format`` (a key of :data:`EXPORT_FORMATS`) to a path or binary stream.
+
+    A path is written atomically: to a temporary file renamed on success.
+    """
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {format!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    if isinstance(output, (str, Path)):
+        path = Path(output)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                export_store(store, stream, format)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return
+    if format == "graphml":
+        from kg.graph.graphml import write_graphml
+
+        write_graphml(load_graph(store), output)
+        return
+    rdf_format = EXPORT_FORMATS[format]
+    options = {"prefixes": PREFIXES} if rdf_format == ox.RdfFormat.TURTLE else {}
+    if not rdf_format.supports_datasets:
+        options["from_graph"] = ox.DefaultGraph()
+    store.dump(output, rdf_format, **options)
+
+
+_STATS_ENTITIES = """
+SELECT ?type (COUNT(DISTINCT ?entity) AS ?n) WHERE {
+  VALUES ?type { ir:State ir:Organization ir:Person ir:Region ir:Other }
+  ?entity a ?type .
+} GROUP BY ?type ORDER BY ?type
+"""
+
+_STATS_RELATIONS = """
+SELECT ?predicate ?modality (COUNT(DISTINCT ?statement) AS ?statements)
+       (COUNT(DISTINCT CONCAT(STR(?s), " ", STR(?o))) AS ?edges) WHERE {
+  ?statement a ir:Statement ; rdf:predicate ?predicate ; ir:modality ?modality ;
+             rdf:subject ?s ; rdf:object ?o .
+} GROUP BY ?predicate ?modality ORDER BY ?predicate ?modality
+"""
+
+
+def store_stats(store: ox.Store) -> dict:
+    """Counts of documents, triples, entities by type and relations by predicate and modality."""
+
+    def local(term) -> str:
+        return term.value.rsplit("#", 1)[-1]
+
+    entities = {local(row["type"]): int(row["n"].value) for row in store.query(_STATS_ENTITIES, prefixes=PREFIXES)}
+    relations = [
+        {
+            "predicate": local(row["predicate"]),
+            "modality": local(row["modality"]).lower(),
+            "statements": int(row["statements"].value),
+            "edges": int(row["edges"].value),
+        }
+        for row in store.query(_STATS_RELATIONS, prefixes=PREFIXES)
+    ]
+    documents = store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a ir:Document }", prefixes=PREFIXES)
+    return {
+        "documents": int(next(documents)["n"].value),
+        "triples": triple_count(store),
+        "entities": entities,
+        "relations": relations,
+    }
