@@ -124,7 +124,9 @@ class Linker:
         if known:
             (ent_id,) = known
             return ent_id, self.gazetteer.entries[ent_id].type
-        if label == "NORP" or self._not_actor(ent):
+        after = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
+        if label == "NORP" or self._not_actor(ent) or after in self.gazetteer.titles:
+            # "India's External Affairs Minister": part of a title
             return None, None
         slug = slugify(text)
         modifier = len(ent) == 1 and (ent[0].tag_ == "JJ" or (ent.root.dep_ in ("compound", "amod") and ent.root.head.tag_ in ("NN", "NNS")))

@@ -78,17 +78,30 @@ class ActorResolver:
             for i, pair in reversed(self.pairs):
                 if i < before and not exclude.intersection(pair):
                     return list(pair)
-        party = ("State", "Other")
-        counts = Counter(
-            ent_id for i, ent_id in self.ent_at.items()
-            if self.types.get(ent_id) in party and ent_id not in exclude and (i < before or not before)
-            and self.ent_span[i][0] == i
-        )
+        counts = Counter(self._party_mentions(before, exclude))
         if len(counts) < n:
-            counts.update(
-                e for i, e in self.ent_at.items() if self.types.get(e) in party and e not in exclude and self.ent_span[i][0] == i
-            )
+            counts.update(self._party_mentions(0, exclude))
         return [ent_id for ent_id, _ in counts.most_common(n)] if n else [e for e, _ in counts.most_common()]
+
+    def _party_mentions(self, before: int, exclude: set[str]):
+        """States and groups acting in the text before token ``before`` (0: anywhere); persons count
+        for what they lead; a state named only as a place ("the South African capital") does not."""
+        for i, ent_id in self.ent_at.items():
+            if self.ent_span[i][0] != i or (before and i >= before):
+                continue
+            actor = self.state_of(ent_id) if self.types.get(ent_id) == "Person" else ent_id
+            if self.types.get(actor) not in ("State", "Other") or actor in exclude:
+                continue
+            head = self._span_head(i)
+            if head.dep_ in ("amod", "compound", "nmod") and head.head.i not in self.ent_at and not (
+                self.lex.noun_kind(head.head.lemma_.lower(), "organ") or self.lex.noun_kind(head.head.lemma_.lower(), "force")
+            ):
+                continue
+            yield actor
+
+    def _span_head(self, i: int) -> Token:
+        start, end = self.ent_span[i]
+        return next((t for t in self.doc[start:end] if t.head.i < start or t.head.i >= end or t.head == t), self.doc[start])
 
     def state_of(self, actor_id: str) -> str:
         """The state or organisation a person acts for, else the actor itself."""
@@ -226,9 +239,7 @@ class ActorResolver:
         return [Actor(self.ent_at[candidates[-1]], 0.6)] if candidates else []
 
     def _governing_dep(self, i: int) -> str:
-        start, end = self.ent_span[i]
-        head = next((t for t in self.doc[start:end] if t.head.i < start or t.head.i >= end or t.head == t), self.doc[start])
-        return head.dep_
+        return self._span_head(i).dep_
 
     def pronoun(self, token: Token) -> list[Actor]:
         """'he'/'his': the last person; 'it'/'its': the speaker of a reported clause, else the last

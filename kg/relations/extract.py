@@ -140,7 +140,8 @@ class RelationExtractor:
             if required:
                 if not self._object_ok(dobj, required, resolver):
                     return
-                if prep is None and obj is not None and obj.dep_ == "dobj" and not {"@actor", "@org", "@actor-official"} & set(required):
+                listed = dobj is not None and (dobj.lemma_.lower() in required or ("@force" in required and self.lex.noun_kind(dobj.lemma_.lower(), "force")))
+                if prep is None and obj is not None and obj.dep_ == "dobj" and listed:
                     # the object actor is the possessor or modifier of the required noun
                     objects = self._destination(cue_token, dobj, cue, resolver)
                     if predicate != "deploysForcesTo":
@@ -250,7 +251,9 @@ class RelationExtractor:
             nominal = token._.kg_ncue in classes and token.dep_ == "dobj" and token.head._.kg_light
             if token._.kg_vcue in classes or token.lemma_.lower() in verbs or nominal:
                 anchor = token.head if nominal else token
-                if not any(resolver.actors(c) for c in anchor.subtree if c.dep_ in ("dobj", "pobj") and c.i > anchor.i):
+                direct = [c for c in anchor.children if c.dep_ == "dobj"]
+                direct += [p for c in anchor.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+                if not any(resolver.actors(c) or resolver._modifier_actors(c, 0) for c in direct):
                     continue
                 agents = [a for a in self.subjects(anchor, resolver) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
                 if agents:
@@ -259,8 +262,9 @@ class RelationExtractor:
 
     def _destination(self, verb: Token, dobj: Token, cue, resolver: ActorResolver) -> list[Actor]:
         """The object phrase of a cue with a required noun: 'to'/'into'/'with' on the verb or inside its object."""
-        for token in [*verb.children, *dobj.subtree]:
-            if token.dep_ in ("prep", "dative") and token.lower_ in cue.preps and token.head in (verb, *dobj.subtree):
+        scope = [*dobj.subtree] if cue.predicate == "deploysForcesTo" else [dobj, *dobj.children]
+        for token in [*verb.children, *scope]:
+            if token.dep_ in ("prep", "dative") and token.lower_ in cue.preps and token.head in (verb, *scope):
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
                         found = self._objects(pobj, token, resolver, cue.predicate)

@@ -107,7 +107,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
             kind = lex.speech_kind(governor.lemma_.lower())
-            if kind == "deny" and not negated:
+            if kind == "deny" and not negated and not (token.dep_ == "ccomp" and token.i < governor.i):
                 return Modality("negated", _speaker(governor), deny=True)
             if kind in ("claim", "report") and claimed is None:
                 speaker = _speaker(governor)

@@ -35,15 +35,16 @@ class Role:
 
 
 def _title(words: list[str], titles: dict[str, str]) -> tuple[str, str] | None:
-    """The longest title in ``words`` and its role."""
-    best = None
-    for n in range(len(words), 0, -1):
-        for i in range(len(words) - n + 1):
-            phrase = " ".join(words[i:i + n])
-            if phrase in titles and (best is None or len(phrase) > len(best[0])):
-                best = (phrase, titles[phrase])
-        if best:
-            return best
+    """The title nearest the end of ``words`` (the longest one ending there) and its role.
+
+    >>> _title(["national", "security", "adviser", "to", "ethiopian", "prime", "minister"], {"prime minister": "leaderOf", "national security adviser": "officialOf"})
+    ('prime minister', 'leaderOf')
+    """
+    for end in range(len(words), 0, -1):
+        for start in range(0, end):
+            phrase = " ".join(words[start:end])
+            if phrase in titles:
+                return phrase, titles[phrase]
     return None
 
 
