@@ -49,8 +49,13 @@ def mark_dateline(doc: Doc) -> Doc:
     end = dateline_end(doc.text)
     if end:
         doc.user_data["dateline"] = (0, end)
-        for token in doc:
-            if token.idx >= end:
-                token.is_sent_start = True
+        first = next((t for t in doc if t.idx >= end), None)
+        if first is None:
+            return doc
+        first.is_sent_start = True
+        # keep the first sentence whole: no boundary before its final punctuation
+        for token in doc[first.i + 1:]:
+            token.is_sent_start = False
+            if token.text in (".", "!", "?"):
                 break
     return doc

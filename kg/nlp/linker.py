@@ -96,7 +96,8 @@ class Linker:
         if text in non["place"] or ent.text.lower() in non["place"]:
             return True
         before = ent.doc[ent.start - 1].text if ent.start > 0 else ""
-        if before.lower() in non["vessel_prefix"] or ent[0].lower_ in non["vessel_prefix"]:
+        if before.lower() in non["vessel_prefix"] or ent[0].lower_ in non["vessel_prefix"] or before.lower() in non["vessel_noun"]:
+            # "the BRP Sierra Madre", "the aircraft carrier Ronald Reagan": ships
             return True
         return ent.label_ == "ORG" and ent[-1].lower_ in non["organ_head"]
 
@@ -112,6 +113,11 @@ class Linker:
         text = strip_article(ent.text)
         key = name_key(text)
         # a surname the document already introduced, whatever ner called it
+        if label in ("PERSON", "GPE", "LOC") and self._not_actor(ent):
+            return None, None
+        if label == "PERSON" and ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" and ent.root.head.head.lemma_.lower() in self.gazetteer.non_actors["place_noun"]:
+            # "the Azerbaijani town of Yevlakh": a place the model took for a person
+            label = "GPE"
         if label == "PERSON" or len(key.split()) == 1:
             person = self.people.resolve(text, doc_people, date) if label == "PERSON" else None
             if label != "PERSON" and any(key in p.split("-") for p in doc_people):
@@ -129,7 +135,7 @@ class Linker:
             # "India's External Affairs Minister": part of a title
             return None, None
         slug = slugify(text)
-        modifier = len(ent) == 1 and (ent[0].tag_ == "JJ" or (ent.root.dep_ in ("compound", "amod") and ent.root.head.tag_ in ("NN", "NNS")))
+        modifier = (len(ent) == 1 and ent[0].tag_ == "JJ") or (ent.root.dep_ in ("compound", "amod") and ent.root.head.tag_ in ("NN", "NNS"))
         if not slug or not any(c.isupper() for c in text) or modifier:
             # "a Kabyle separatist movement": a modifier, not a name of its own
             return None, None

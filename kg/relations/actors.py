@@ -143,6 +143,8 @@ class ActorResolver:
         if phrase in _RECIPROCAL:
             return []  # handled by the caller as a reciprocal object
         number = self._number(token)
+        if number is None and lemma in ("party", "side") and token.tag_ == "NNS" and _definite(token):
+            number = 2  # "called on the parties to stop"
         if number is not None and self.lex.noun_kind(lemma, "reciprocal"):
             exclude = {a.id for a in self._possessor(token, depth)}
             return [Actor(p, 0.7) for p in self.parties(token.i, number or 0, exclude)]
@@ -158,7 +160,7 @@ class ActorResolver:
             found = self._modifier_actors(token, depth)
             if found:
                 return found
-            if lemma in ("government", "side", "leadership", "authority", "junta", "regime") and _definite(token):
+            if lemma in ("government", "side", "leadership", "authority", "junta", "regime", "army", "military") and _definite(token):
                 return self._recent(token, "State", prefer_subject=True)
             return []
         if self.lex.noun_kind(lemma, "group"):
@@ -257,7 +259,19 @@ class ActorResolver:
                     found = self.actors(child, 1)
                     if found:
                         return [Actor(a.id, 0.8) for a in found]
+        if token.dep_ == "poss" and token.head.dep_ == "conj":
+            # "between Doha and its neighbours": the first conjunct
+            found = self._head_actors(token.head.head, 1)
+            if found:
+                return found
         if lower in _PLURAL:
+            # "They urged ..." after "May, Macron and Merkel said ...": the previous coordinated subject
+            previous = token.doc[token.sent.start - 1].sent if token.sent.start > 0 else None
+            if previous is not None and token.dep_ == "nsubj":
+                subject = next((t for t in previous.root.children if t.dep_ == "nsubj"), None)
+                found = self.actors(subject, 1) if subject is not None else []
+                if len(found) >= 2:
+                    return [Actor(a.id, 0.6) for a in found]
             return [Actor(p, 0.5) for p in self.parties(token.i, 2)]
         actors = ("State", "Organization", "Other")
         same = [i for i, e in self.ent_at.items() if token.sent.start <= i < token.i and self.types.get(e) in actors and self.ent_span[i][0] == i]

@@ -497,6 +497,8 @@ class RelationExtractor:
             # "X's neighbour", "the two neighbours"
             if lemma in ("neighbour", "neighbor") and token.pos_ == "NOUN":
                 owners = [a for c in token.children if c.dep_ == "poss" for a in resolver.actors(c)]
+                if owners and token.tag_ == "NNS":
+                    continue  # "its neighbours": which ones is not said
                 referents = resolver.actors(token)
                 pairs = [(o, r) for o in owners for r in referents] if owners else (
                     [(referents[0], referents[1])] if len(referents) == 2 and token.tag_ == "NNS" else [])

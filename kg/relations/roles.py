@@ -21,7 +21,7 @@ from kg.resolve.tables import Gazetteer
 
 __all__ = ["Role", "find_roles"]
 
-_TITLE_GLUE = {"'s", "’s", "of", "the", "-", "–", "and", "for", "to", "deputy", "acting", "interim", "then", "vice", "chief", "foreign", "defence", "defense", "prime", "general", "state", "affairs", "policy", "security", "national", "senior", "top", "special", "new", "outgoing", "incoming", "its", "his", "her", "their", "water", "interior", "finance", "trade", "energy", "economy", "coast", "guard", "military", "government", "high", "supreme", "armed", "forces"}
+_TITLE_GLUE = {"'s", "’s", "of", "the", "-", "–", "for", "to", "deputy", "acting", "interim", "then", "vice", "chief", "foreign", "defence", "defense", "prime", "general", "state", "affairs", "policy", "security", "national", "senior", "top", "special", "new", "outgoing", "incoming", "its", "his", "her", "their", "water", "interior", "finance", "trade", "energy", "economy", "coast", "guard", "military", "government", "high", "supreme", "armed", "forces"}
 _DROP = {"former", "ex", "ex-", "late"}
 
 
@@ -117,8 +117,8 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at]
             ids = [i for i in ids if resolver.types.get(i) in ("State", "Organization", "Other")]
             if ids:
-                # the first named: "US Secretary of State", "secretary of Iran's Supreme National Security Council"
-                roles[person] = Role(person, predicate, ids[0], ent, 0.9)
+                # the nearest named: "Azerbaijani President", "Iran's foreign minister"
+                roles[person] = Role(person, predicate, ids[-1] if window[-1].i < ent.start else ids[0], ent, 0.9)
                 break
         if first_title:
             titled.add(person)

@@ -61,6 +61,13 @@ class PersonResolver:
         self.full_names = {
             name_key(info.label): info.id for info in gazetteer.entries.values() if info.type == "Person"
         }
+        # surnames of the table's people ("Morrison" for Scott Morrison), used when unambiguous
+        surnames: dict[str, set[str]] = defaultdict(set)
+        for key, person in self.full_names.items():
+            words = [w for w in key.split() if w not in ("jr", "sr", "ii", "iii")]
+            if len(words) >= 2 and len(words[-1]) > 3:
+                surnames[words[-1]].add(person)
+        self.surnames = {k: v for k, v in surnames.items() if len(v) == 1 and k not in self.by_key}
         self._choices = list(self.full_names)
 
     def _in_office(self, ids: set[str], date: str | None) -> list[str]:
@@ -83,6 +90,10 @@ class PersonResolver:
                     return person
         if key in self.by_key:
             return self._in_office(self.by_key[key], date)[0]
+        if len(tokens) == 1 and key in self.surnames and name[:1].isupper():
+            (person,) = self.surnames[key]
+            if any(t.holds_on(date) for t in self.gazetteer.terms.get(person, ())):
+                return person
         if len(tokens) > 1 and len(key) >= 8:
             match = process.extractOne(key, self._choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
             if match:
