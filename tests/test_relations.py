@@ -103,3 +103,22 @@ def test_relations_carry_cameo_confidence_and_evidence(pipeline):
     rel = rels[("JPN", "sanctions", "PRK", "asserted")]
     assert rel.cameo == "163" and 0 < rel.confidence <= 1
     assert text[rel.evidence.start:rel.evidence.end] == rel.evidence.sentence
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Bhutan and India held talks. The Himalayan kingdom later condemned China.", ("BTN", "condemns", "CHN", "asserted")),
+        ("Morocco recalled its ambassador. Algeria accused the kingdom of hostile acts.", ("DZA", "accuses", "MAR", "asserted")),
+        ("Japan summoned China's envoy. The island nation also urged Beijing to stop.", ("JPN", "appealsTo", "CHN", "asserted")),
+    ],
+)
+def test_relations_definite_descriptions_name_a_state_of_the_document(pipeline, text, expected):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+
+
+def test_relations_dateline_is_not_an_actor(pipeline):
+    extraction, rels = relations(pipeline, "KYIV, March 3 - Poland condemned Belarus on Friday.")
+    assert ("POL", "condemns", "BLR", "asserted") in rels
+    assert "UKR" not in {e.id for e in extraction.entities}

@@ -60,6 +60,27 @@ def load_patterns(path: Path | None = None) -> list[Pattern]:
     return patterns
 
 
+def compile_pattern(pattern: list, lex: Lexicon) -> list:
+    """The pattern with cue attributes (``_.kg_vcue``, ``_.kg_ncue``, ``_.kg_light``) replaced by
+    the equivalent lemma and part-of-speech tests, which spaCy's matcher runs natively (much faster
+    than extension attributes); the extensions are still set for the extractor."""
+    replacements = {
+        "kg_vcue": {"LEMMA": {"IN": sorted(lex.verbs)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
+        "kg_ncue": {"LEMMA": {"IN": sorted(lex.nouns)}, "POS": {"IN": ["NOUN", "PROPN"]}},
+        "kg_light": {"LEMMA": {"IN": sorted(lex.light)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
+    }
+    compiled = []
+    for node in pattern:
+        attrs = dict(node["RIGHT_ATTRS"])
+        for name in list(attrs.get("_", {})):
+            attrs.update(replacements[name])
+            attrs["_"] = {k: v for k, v in attrs["_"].items() if k != name}
+        if "_" in attrs and not attrs["_"]:
+            del attrs["_"]
+        compiled.append({**node, "RIGHT_ATTRS": attrs})
+    return compiled
+
+
 def set_cue_attributes(doc: Doc, lex: Lexicon) -> None:
     """Mark cue verbs, cue nouns and light verbs for the patterns."""
     for token in doc:
@@ -81,7 +102,7 @@ class RelationExtractor:
         self.patterns = {p.id: p for p in patterns}
         self.matcher = DependencyMatcher(vocab)
         for p in patterns:
-            self.matcher.add(p.id, [p.pattern])
+            self.matcher.add(p.id, [compile_pattern(p.pattern, lexicon)])
 
     # -- entry point --------------------------------------------------------
     def __call__(self, doc: Doc) -> list[Relation]:
