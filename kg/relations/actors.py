@@ -120,6 +120,9 @@ class ActorResolver:
         for child in token.children:
             if child.dep_ == "conj":
                 found += self.actors(child, depth + 1)
+            elif child.dep_ in ("nmod", "compound") and child.i in self.ent_at and any(c.dep_ == "cc" for c in child.children):
+                # "Kishida and President Yoon": a coordination the parser took for a modifier
+                found = self.actors(child, depth + 1) + found
             elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
                 found += self._modifier_actors(child, depth)
         return _unique(found)
@@ -156,6 +159,9 @@ class ActorResolver:
         described = self.description(token)
         if described:
             return described
+        if self.lex.noun_kind(lemma, "event") and any(c.dep_ in ("poss", "amod", "compound") and c.i in self.ent_at for c in token.children):
+            # "condemned the Chinese actions": the actor of the act
+            return [a for c in token.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.ent_at for a in self.actors(c, depth + 1)]
         if self.lex.noun_kind(lemma, "organ") or self.lex.noun_kind(lemma, "force"):
             found = self._modifier_actors(token, depth)
             if found:

@@ -394,6 +394,8 @@ class RelationExtractor:
         if not subjects:
             return
         predicate = cue.predicate
+        if reciprocal_object and len(subjects) < 2 and objects:
+            reciprocal_object = False  # "called on both sides": the sides are the objects
         if reciprocal_only or reciprocal_object:
             if len(subjects) < 2:
                 return
