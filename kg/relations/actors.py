@@ -139,6 +139,9 @@ class ActorResolver:
             if not found and antecedent.dep_ == "appos":
                 # "the MAK, a separatist movement that ..."
                 found = self.actors(antecedent.head, depth + 1)
+            if not found and token.i >= 2 and self.doc[token.i - 1].text == "," and token.i - 2 in self.ent_at:
+                # "... in Sudan, which borders Ethiopia": the name right before the comma
+                found = [Actor(self.ent_at[token.i - 2], 0.8)]
             return found
         if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
             return self.pronoun(token)

@@ -30,6 +30,7 @@ from kg.vocab import Predicate
 
 __all__ = ["Pattern", "RelationExtractor", "load_patterns", "set_cue_attributes"]
 
+_NOMINAL_DEPS = {"dobj", "pobj", "nsubj", "nsubjpass", "attr", "appos"}
 _OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
 _RECIPROCAL_LIGHT = {"trade", "exchange"}
 _STRUCTURAL = {"memberOf", "neighbourOf", "allyOf", "locatedIn"}
@@ -66,7 +67,7 @@ def compile_pattern(pattern: list, lex: Lexicon) -> list:
     than extension attributes); the extensions are still set for the extractor."""
     replacements = {
         "kg_vcue": {"LEMMA": {"IN": sorted(lex.verbs)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
-        "kg_ncue": {"LEMMA": {"IN": sorted(lex.nouns)}, "POS": {"IN": ["NOUN", "PROPN"]}},
+        "kg_ncue": {"LEMMA": {"IN": sorted(lex.nouns)}, "POS": {"IN": ["NOUN", "PROPN", "VERB"]}},
         "kg_light": {"LEMMA": {"IN": sorted(lex.light)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
     }
     compiled = []
@@ -85,7 +86,10 @@ def set_cue_attributes(doc: Doc, lex: Lexicon) -> None:
     """Mark cue verbs, cue nouns and light verbs for the patterns."""
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+        if token.pos_ == "VERB" and token.dep_ in _NOMINAL_DEPS and lex.noun_class(lemma):
+            # "imposed asset freezes": a noun the tagger took for a verb
+            token._.kg_ncue = lex.noun_class(lemma)
+        elif token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
             token._.kg_vcue = lex.verb_class(lemma) or ""
             token._.kg_light = lex.is_light(lemma)
         elif token.pos_ in ("NOUN", "PROPN"):
