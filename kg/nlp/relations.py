@@ -42,5 +42,17 @@ class RelationComponent:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_relations = self.extractor(doc)
+        relations = self.extractor(doc)
+        entities = doc._.kg_entities if doc._.kg_entities is not None else {}
+        entries = self.extractor.gaz.entries
+        kept = []
+        for relation in relations:
+            # an actor known only from the tables ("President Putin" -> RUS) becomes an entity without mentions
+            for actor in (relation.subject, relation.object, relation.attributed_to, *relation.denied_by):
+                if actor and actor not in entities and actor in entries:
+                    entities[actor] = {"type": entries[actor].type, "label": entries[actor].label}
+            if relation.subject in entities and relation.object in entities:
+                kept.append(relation)
+        doc._.kg_entities = entities
+        doc._.kg_relations = kept
         return doc
