@@ -21,8 +21,6 @@ from kg.resolve.tables import Gazetteer
 
 __all__ = ["Role", "find_roles"]
 
-_TITLE_GLUE = {"'s", "’s", "of", "the", "-", "–", "for", "to", "deputy", "acting", "interim", "then", "vice", "chief", "foreign", "defence", "defense", "prime", "general", "state", "affairs", "policy", "security", "national", "senior", "top", "special", "new", "outgoing", "incoming", "its", "his", "her", "their", "water", "interior", "finance", "trade", "energy", "economy", "coast", "guard", "military", "government", "high", "supreme", "armed", "forces"}
-_DROP = {"former", "ex", "ex-", "late"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ def _title(words: list[str], titles: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
-def _window_before(doc: Doc, span: Span, resolver: ActorResolver) -> list:
+def _window_before(doc: Doc, span: Span, resolver: ActorResolver, words: dict) -> list:
     tokens = []
     i = span.start - 1
     while i >= span.sent.start:
@@ -56,7 +54,7 @@ def _window_before(doc: Doc, span: Span, resolver: ActorResolver) -> list:
         lower = token.lower_
         if (
             i in resolver.ent_at and resolver.types.get(resolver.ent_at[i]) in ("State", "Organization", "Other")
-        ) or lower in _TITLE_GLUE or lower in _DROP or token.pos_ in ("PROPN", "NOUN", "ADJ") and not resolver.types.get(resolver.ent_at.get(i, ""), "") == "Person":
+        ) or lower in words["glue"] or lower in words["drop"] or token.pos_ in ("PROPN", "NOUN", "ADJ") and not resolver.types.get(resolver.ent_at.get(i, ""), "") == "Person":
             tokens.insert(0, token)
             i -= 1
             if len(tokens) > 10:
@@ -102,12 +100,12 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         if resolver.types.get(person) != "Person" or person in roles or person in dropped:
             continue
         first_title = None
-        for window in (_window_before(doc, ent, resolver), _window_after(doc, ent), _appositive_before(doc, ent)):
+        for window in (_window_before(doc, ent, resolver, gazetteer.title_words), _window_after(doc, ent), _appositive_before(doc, ent)):
             words = [t.lower_ for t in window]
             title = _title([w for w in words if w not in ("the", "'s", "’s", "-")], titles)
             if not title:
                 continue
-            if any(w in _DROP or w.startswith("ex-") for w in words):
+            if any(w in gazetteer.title_words["drop"] or w.startswith("ex-") for w in words):
                 dropped.add(person)
                 break
             phrase, predicate = title

@@ -100,6 +100,7 @@ class Gazetteer:
     non_actors: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     titles: dict[str, str] = field(default_factory=dict)
     descriptions: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    title_words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, info: EntryInfo, names=(), kind: str = "name") -> None:
         if info.id in self.entries and self.entries[info.id].type != info.type:
@@ -209,6 +210,8 @@ def load_gazetteer(data_dir: Path | None = None) -> Gazetteer:
     for row in read_csv(path("non_actors.csv")):
         gaz.non_actors[row["kind"]].add(row["text"].lower())
     gaz.titles = {row["title"]: row["role"] for row in read_csv(path("titles.csv"))}
+    for row in read_csv(path("title_words.csv")):
+        gaz.title_words[row["kind"]].add(row["word"])
     gaz.descriptions = [
         (row["head"], tuple(row["modifiers"].split()), tuple(split_multi(row["states"])))
         for row in read_csv(path("descriptions.csv"))
