@@ -122,3 +122,16 @@ def test_relations_dateline_is_not_an_actor(pipeline):
     extraction, rels = relations(pipeline, "KYIV, March 3 - Poland condemned Belarus on Friday.")
     assert ("POL", "condemns", "BLR", "asserted") in rels
     assert "UKR" not in {e.id for e in extraction.entities}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted")),
+        ("Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted")),
+    ],
+)
+def test_relations_regions_located_in_states(pipeline, text, expected):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert expected[2] in {e.id for e in extraction.entities}

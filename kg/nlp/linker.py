@@ -115,8 +115,12 @@ class Linker:
         # a surname the document already introduced, whatever ner called it
         if label in ("PERSON", "GPE", "LOC") and self._not_actor(ent):
             return None, None
-        if label == "PERSON" and ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" and ent.root.head.head.lemma_.lower() in self.gazetteer.non_actors["place_noun"]:
-            # "the Azerbaijani town of Yevlakh": a place the model took for a person
+        places = self.gazetteer.non_actors["place_noun"]
+        if label == "PERSON" and (
+            (ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" and ent.root.head.head.lemma_.lower() in places)
+            or any(c.dep_ == "appos" and c.lemma_.lower() in places for c in ent.root.children)
+        ):
+            # "the Azerbaijani town of Yevlakh", "Lachin, a town in Azerbaijan": a place taken for a person
             label = "GPE"
         if label == "PERSON" or len(key.split()) == 1:
             person = self.people.resolve(text, doc_people, date) if label == "PERSON" else None

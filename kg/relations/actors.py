@@ -172,6 +172,9 @@ class ActorResolver:
             if lemma in ("government", "side", "leadership", "authority", "junta", "regime", "army", "military") and _definite(token):
                 return self._recent(token, "State", prefer_subject=True)
             return []
+        if _definite(token) and self.lex.noun_kind(lemma, "place") and not any(c.i in self.ent_at for c in token.children):
+            # "the territory", "the enclave": the region last named
+            return self._recent(token, "Region")
         if self.lex.noun_kind(lemma, "group"):
             # "M23 rebels", "the rebels"
             named = [a for c in token.children if c.dep_ in ("compound", "amod") and self.types.get(self.ent_at.get(c.i)) == "Other"

@@ -22,7 +22,7 @@ from kg.data import data_path
 from kg.records import Evidence, Relation
 from kg.relations.actors import _RECIPROCAL, Actor, ActorResolver
 from kg.relations.dates import resolve_date
-from kg.relations.lexicon import Lexicon
+from kg.relations.lexicon import Cue, Lexicon
 from kg.relations.modality import Modality, modality_of
 from kg.relations.roles import find_roles
 from kg.resolve.tables import Gazetteer
@@ -135,7 +135,7 @@ class RelationExtractor:
                     speakers = {resolver.state_of(a.id) for a in resolver.actors(modality.speaker)} if modality.speaker is not None else set()
                     denials.append((speakers, nodes["cue"].sent.start, relation.key()[:3]))
                 self._add(found, relation)
-        for relation in self._specials(doc, resolver, date):
+        for relation in [*self._specials(doc, resolver, date), *self._located(doc, resolver, date)]:
             self._add(found, relation)
         denials += self._denial_verbs(doc, resolver)
         return self._apply_denials(found, denials, resolver)
@@ -479,7 +479,11 @@ class RelationExtractor:
         )
 
     def _types_ok(self, predicate: str, s: str, o: str, resolver: ActorResolver) -> bool:
-        ts, to = resolver.types.get(s), resolver.types.get(o)
+        def type_of(actor: str) -> str | None:
+            info = self.gaz.entries.get(actor)
+            return resolver.types.get(actor) or (info.type if info else None)
+
+        ts, to = type_of(s), type_of(o)
         if predicate == "memberOf":
             return to == "Organization" and ts in ("State", "Organization")
         if predicate == "neighbourOf":
@@ -542,6 +546,41 @@ class RelationExtractor:
                         rel = self._relation(doc, "allyOf", self.lex.cues["ally"], token, owner, Actor(party, 0.6), Modality(), pattern, resolver, date)
                         if rel:
                             yield rel
+
+    def _located(self, doc: Doc, resolver: ActorResolver, date):
+        """Regions inside states: "Banjska, a village in northern Kosovo"; "the territory, which makes up
+        two-thirds of Guyana"; "Kashmir, part of India"."""
+        cue = Cue("locate", "locatedIn", frozenset(), frozenset(), frozenset(), {}, {}, 0.8)
+        pattern = Pattern("region-in-state", [], 0.85, "", ())
+        for token in doc:
+            place = token.lemma_.lower()
+            if token.dep_ == "appos" and (self.lex.noun_kind(place, "place") or place == "part"):
+                regions = [a for a in resolver.actors(token.head) if resolver.types.get(a.id) == "Region"]
+                states = [a for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "of")
+                          for p in c.children if p.dep_ == "pobj" for a in self._states_of(resolver.actors(p), resolver)]
+            elif token.dep_ == "relcl" and token.lemma_.lower() in self.lex.actor_nouns["part_verb"]:
+                regions = [a for a in resolver.actors(token.head) if resolver.types.get(a.id) == "Region"]
+                states = [a for t in token.subtree if t.dep_ == "pobj" and t.head.lower_ in ("of", "in", "to")
+                          for a in self._states_of(resolver.actors(t), resolver)]
+            else:
+                continue
+            modality = self._modality(token, token, regions, resolver)
+            for region in regions:
+                for state in states[:1]:
+                    relation = self._relation(doc, "locatedIn", cue, token, region, state, modality, pattern, resolver, date)
+                    if relation:
+                        yield relation
+
+    def _states_of(self, actors: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        """States among ``actors``; a region stands for the state it lies in ("northern Kosovo")."""
+        out = []
+        for actor in actors:
+            info = self.gaz.entries.get(actor.id)
+            if resolver.types.get(actor.id) == "State":
+                out.append(actor)
+            elif info is not None and info.type == "Region" and len(info.located_in) == 1:
+                out.append(Actor(info.located_in[0], actor.certainty * 0.9))
+        return out
 
     def _denial_verbs(self, doc: Doc, resolver: ActorResolver) -> list:
         """Subjects of deny / reject verbs, and their sentence start."""
