@@ -74,3 +74,13 @@ def test_read_inputs_stdin_text_and_jsonl():
     assert doc.text == "Iran\n\nborders Iraq." and doc.id.startswith("doc-")
     docs = list(read_inputs(["-"], stdin=io.StringIO('{"id": "x", "text": "A."}\n{"id": "y", "text": "B."}\n')))
     assert [d.id for d in docs] == ["x", "y"]
+
+
+def test_read_path_invalid_utf8_is_decoded_and_reported(tmp_path):
+    bad = tmp_path / "latin.txt"
+    bad.write_bytes("Côte d'Ivoire condemned Mali.".encode("latin-1"))
+    items = list(read_path(bad))
+    (warning,) = [i for i in items if isinstance(i, IngestError)]
+    (doc,) = [i for i in items if not isinstance(i, IngestError)]
+    assert not warning.skipped and "invalid UTF-8" in str(warning)
+    assert "\ufffd" in doc.text and doc.text.endswith("condemned Mali.")

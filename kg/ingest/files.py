@@ -38,13 +38,15 @@ class IngestError:
     path: str
     line: int | None
     message: str
+    skipped: bool = True  # False: a warning, the document is still processed
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"kind": "error", "path": self.path, "line": self.line, "message": self.message}
+        kind = "error" if self.skipped else "warning"
+        return {"kind": kind, "path": self.path, "line": self.line, "message": self.message}
 
 
 def content_id(text: str) -> str:
@@ -112,7 +114,8 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, IngestError | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        return None, IngestError(name, None, f"invalid UTF-8 at byte {error.start}, skipped")
+        text = raw.decode("utf-8-sig", errors="replace")
+        return text, IngestError(name, None, f"invalid UTF-8 at byte {error.start}, decoded with replacement characters", skipped=False)
 
 
 def read_path(path: Path, default_date: str | None = None) -> Iterator[Document | IngestError]:
@@ -136,7 +139,8 @@ def read_path(path: Path, default_date: str | None = None) -> Iterator[Document 
     text, error = _decode(raw, name)
     if error:
         yield error
-        return
+        if error.skipped:
+            return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(text.splitlines(keepends=True), name, default_date)
