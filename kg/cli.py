@@ -51,7 +51,7 @@ def _documents(inputs: list[str], date: str | None, errors: list):
 
     for item in read_inputs(inputs, default_date=date):
         if isinstance(item, IngestError):
-            typer.echo(f"kg: error: {item}", err=True)
+            typer.echo(f"kg: {'error' if item.skipped else 'warning'}: {item}", err=True)
             errors.append(item)
         else:
             yield item
@@ -94,8 +94,9 @@ def extract(
         with _atomic_output(errors_file) as stream:
             for error in errors:
                 stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
-    logging.getLogger("kg").info("%d documents, %d skipped", count, len(errors))
-    if errors:
+    skipped = [e for e in errors if e.skipped]
+    logging.getLogger("kg").info("%d documents, %d skipped", count, len(skipped))
+    if skipped:
         raise typer.Exit(1)
 
 
@@ -235,15 +236,19 @@ def build(
 
     if date is not None and normalise_date(date) is None:
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
-    target = _open_store(store)
     settings = _settings(model)
     errors: list = []
-    report = build_store(
-        target,
-        _documents(inputs, date, errors),
-        lambda documents: _pipeline(settings).extract_many(documents),
-        batch_size=batch_size,
-    )
+    target = _open_store(store)
+    try:
+        report = build_store(
+            target,
+            _documents(inputs, date, errors),
+            lambda documents: _pipeline(settings).extract_many(documents),
+            batch_size=batch_size,
+        )
+        triples = triple_count(target)
+    finally:
+        del target  # release the store's lock now, not when a traceback lets go of this frame
     if errors_file:
         with _atomic_output(errors_file) as stream:
             for error in errors:
@@ -251,7 +256,7 @@ def build(
     typer.echo(
         f"{len(report.added)} documents added, {len(report.skipped)} already in the store, "
         f"{len(errors)} unreadable; {report.transactions} transactions; "
-        f"the store holds {triple_count(target):,} triples"
+        f"the store holds {triples:,} triples"
     )
     if errors:
         raise typer.Exit(1)

@@ -47,6 +47,7 @@ __all__ = [
     "WD",
     "Lit",
     "Triple",
+    "bind_prefixes",
     "decimal_lexical",
     "document_id",
     "document_iri",
@@ -57,6 +58,7 @@ __all__ = [
     "entity_id",
     "from_rdflib",
     "from_triples",
+    "graph_difference",
     "ntriples",
     "ntriples_term",
     "statement_iri",
@@ -90,7 +92,7 @@ _A, _LABEL = str(RDF.type), str(RDFS.label)
 _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _STATEMENT, _DOCUMENT = str(IR.Statement), str(IR.Document)
 _DERIVED = str(PROV.wasDerivedFrom)
-_STRING, _LANG_STRING = str(XSD.string), str(RDF.langString)
+_STRING = str(XSD.string)
 
 
 class Lit(NamedTuple):
@@ -279,6 +281,24 @@ def to_rdflib(kg: KnowledgeGraph, graph: Graph | None = None) -> Graph:
     for s, p, o in triples(kg):
         graph.add((URIRef(s), URIRef(p), _rdflib_term(o)))
     return graph
+
+
+def graph_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
+    """``""`` if the graphs are isomorphic, else up to ``limit`` triples each side has alone.
+
+    >>> from kg.graph import KnowledgeGraph
+    >>> one = to_rdflib(KnowledgeGraph.from_rows([("d1", None, "ARM", "allyOf", "RUS")]))
+    >>> graph_difference(one, one)
+    ''
+    """
+    from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+    if isomorphic(expected, actual):
+        return ""
+    _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(only_expected)[:limit]]
+    lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(only_actual)[:limit]]
+    return "\n".join(lines)
 
 
 # -- RDF -> KnowledgeGraph ----------------------------------------------------

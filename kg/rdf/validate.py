@@ -88,7 +88,8 @@ def validate_graph(data: Graph) -> ValidationReport:
         raise RuntimeError(f"SHACL validation could not run: {text.strip()}")
     bind_prefixes(results)
     problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    report = next(results.subjects(RDF.type, SH.ValidationReport))
+    for result in results.objects(report, SH.result):  # top-level results, not their sh:detail
         severity = results.value(result, SH.resultSeverity)
         problems.append(
             Problem(

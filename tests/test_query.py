@@ -1,0 +1,224 @@
+"""kg.rdf.query and ontology/queries/*.rq: named queries, parameters, both engines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal
+
+from kg.graph import KnowledgeGraph, goldstein_balance
+from kg.rdf.bench import BENCH_PARAMS, synthetic_graph
+from kg.rdf.convert import to_rdflib
+from kg.rdf.query import (
+    QueryError,
+    compact,
+    named_queries,
+    parse_value,
+    query_rdflib,
+    query_store,
+    substitutions,
+    table_rows,
+)
+from kg.rdf.store import open_store, write_graph
+from kg.vocab import ontology_path
+
+REQUIRED = {
+    "allies-of": ["state"],
+    "accusation-network": [],
+    "members-of": ["org"],
+    "neighbours-of": ["state"],
+    "who-leads": ["entity"],
+    "conflict-dyads": [],
+    "claims": [],
+    "dyad-timeline": ["a", "b"],
+    "cooperative-hostile-dyads": [],
+    "edge-documents": ["s", "p", "o"],
+}
+
+
+def _rows(store, name: str, **params) -> list[tuple[str, ...]]:
+    query = named_queries()[name]
+    _, rows = table_rows(query_store(store, query.text, substitutions(params, query)))
+    return [tuple(row) for row in rows]
+
+
+def _store(rows) -> ox.Store:
+    store = open_store(None)
+    write_graph(store, KnowledgeGraph.from_rows(rows))
+    return store
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    kg = synthetic_graph(150, seed=7)
+    store = open_store(None)
+    write_graph(store, kg)
+    return kg, store, to_rdflib(kg)
+
+
+def test_query_named_queries_exist_with_description_and_params():
+    queries = named_queries()
+    assert len(queries) >= 10
+    for name, params in REQUIRED.items():
+        assert name in queries, name
+        assert [p.name for p in queries[name].params] == params
+    for path in sorted(ontology_path("queries").glob("*.rq")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# ") and len(first) > 20, path.name
+
+
+_NUMBERS = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("decimal", "integer", "double")}
+
+
+def _plain(value: str, datatype: str | None) -> str:
+    """A literal as text, numbers by value (engines write 7 or 7.0 for the same decimal sum)."""
+    return format(Decimal(value).normalize(), "f") if datatype in _NUMBERS else value
+
+
+def _from_oxigraph(term) -> str:
+    if isinstance(term, ox.Literal):
+        return _plain(term.value, term.datatype.value)
+    return compact(term)
+
+
+def _from_rdflib(term) -> str:
+    if isinstance(term, Literal):
+        return _plain(str(term), str(term.datatype) if term.datatype else None)
+    return "" if term is None else compact(ox.NamedNode(str(term)))
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_query_oxigraph_and_rdflib_agree(synthetic, name):
+    _, store, graph = synthetic
+    query = named_queries()[name]
+    bindings = substitutions(BENCH_PARAMS.get(name, {}), query)
+    fast = query_store(store, query.text, bindings)
+    names = [v.value for v in fast.variables]
+    lists = [i for i, n in enumerate(names) if n in ("evidence", "deniedBy")]  # GROUP_CONCAT: any order
+
+    def row_of(values):
+        return tuple(" ".join(sorted(v.split())) if i in lists else v for i, v in enumerate(values))
+
+    fast_rows = sorted(row_of(_from_oxigraph(row[n]) for n in names) for row in fast)
+    slow = query_rdflib(graph, query.text, bindings)
+    slow_rows = sorted(row_of(_from_rdflib(row[n]) for n in names) for row in slow)
+    assert fast_rows, f"{name} answers nothing on the synthetic graph"
+    assert fast_rows == slow_rows
+
+
+def test_query_allies_of_either_order_with_documents():
+    store = _store([("d1", "2020-10-08", "ARM", "allyOf", "RUS"), ("d2", "2020-10-09", "RUS", "allyOf", "ARM"),
+                    ("d3", "2020-10-09", "RUS", "allyOf", "BLR"), ("d4", None, "ARM", "allyOf", "FRA", "hypothetical")])
+    (row,) = _rows(store, "allies-of", state="ARM")
+    assert row[:4] == ("irr:ARM", "irr:RUS", "Russia", "2")
+    assert sorted(row[4].split()) == ["d1", "d2"]  # GROUP_CONCAT has no order
+    assert [row[1] for row in _rows(store, "allies-of", state="RUS")] == ["irr:ARM", "irr:BLR"]
+
+
+def test_query_params_are_bound_not_pasted():
+    store = _store([("d1", None, "ARM", "allyOf", "RUS")])
+    # a hostile value stays one IRI: nothing matches, nothing breaks
+    assert _rows(store, "allies-of", state='ARM> } UNION { ?x ?y ?z') == []
+
+
+def test_query_members_neighbours_and_leaders():
+    store = _store([
+        ("d1", None, "ARM", "memberOf", "CSTO"), ("d1", None, "RUS", "memberOf", "CSTO"),
+        ("d1", None, "IRN", "neighbourOf", "AZE"), ("d2", None, "AZE", "neighbourOf", "RUS"),
+        ("d1", None, "vladimir-putin", "leaderOf", "RUS"), ("d1", None, "sergey-lavrov", "officialOf", "RUS"),
+    ])
+    assert [r[1] for r in _rows(store, "members-of", org="CSTO")] == ["irr:ARM", "irr:RUS"]
+    assert [r[1] for r in _rows(store, "neighbours-of", state="AZE")] == ["irr:IRN", "irr:RUS"]
+    leaders = {(r[2], r[3]) for r in _rows(store, "who-leads", entity="RUS")}
+    assert leaders == {("ir:leaderOf", "irr:vladimir-putin"), ("ir:officialOf", "irr:sergey-lavrov")}
+
+
+def test_query_conflict_dyads_ranked_by_evidence():
+    store = _store([
+        ("d1", "2020-09-27", "ARM", "conflictWith", "AZE"), ("d2", "2020-09-28", "AZE", "attacks", "ARM"),
+        ("d3", "2020-09-29", "AZE", "conflictWith", "ARM"), ("d3", "2020-09-29", "IND", "attacks", "PAK"),
+        ("d4", "2020-09-29", "CHN", "attacks", "IND", "claimed"),
+    ])
+    rows = _rows(store, "conflict-dyads")
+    assert [(r[0], r[1], r[2]) for r in rows] == [("irr:ARM", "irr:AZE", "3"), ("irr:IND", "irr:PAK", "1")]
+    assert rows[0][4:] == ("2020-09-27", "2020-09-29")
+
+
+def test_query_claims_with_attribution_and_deniers(seed_extraction):
+    store = open_store(None)
+    write_graph(store, KnowledgeGraph.from_extractions([seed_extraction]))
+    claims = _rows(store, "claims")
+    expected = [r for r in seed_extraction.relations if r.modality == "claimed"]
+    assert len(claims) == len(expected)
+    for relation in expected:
+        row = next(c for c in claims if c[0] == f"irr:{relation.subject}" and c[1] == f"ir:{relation.predicate}")
+        assert row[3] == f"irr:{relation.attributed_to}"
+        assert set(row[4].split()) == set(relation.denied_by)
+
+
+def test_query_dyad_timeline_both_directions_oldest_first():
+    store = _store([
+        ("d2", "2020-10-10", "AZE", "accuses", "ARM"),
+        ("d1", "2020-09-27", "ARM", "conflictWith", "AZE", "claimed"),
+        ("d3", "2020-10-11", "ARM", "talksWith", "RUS"),
+    ])
+    rows = _rows(store, "dyad-timeline", a="ARM", b="AZE")
+    assert [(r[2], r[3], r[4], r[6]) for r in rows] == [
+        ("2020-09-27", "irr:ARM", "ir:conflictWith", "ir:Claimed"),
+        ("2020-10-10", "irr:AZE", "ir:accuses", "ir:Asserted"),
+    ]
+
+
+def test_query_cooperative_hostile_dyads_match_goldstein_balance(synthetic):
+    kg, store, _ = synthetic
+    rows = _rows(store, "cooperative-hostile-dyads")
+    from_sparql = {(r[0].removeprefix("irr:"), r[1].removeprefix("irr:")): float(r[2]) for r in rows}
+    from_python = {pair: total for pair, total in goldstein_balance(kg).items() if total != 0}
+    assert from_sparql == pytest.approx(from_python)
+    balances = [float(r[2]) for r in rows]
+    assert balances == sorted(balances, reverse=True)
+
+
+@pytest.mark.parametrize("s, p, o, expected", [
+    ("ARM", "allyOf", "RUS", ["d1", "d2"]),   # symmetric: either order
+    ("RUS", "allyOf", "ARM", ["d1", "d2"]),
+    ("ARM", "accuses", "AZE", ["d1"]),
+    ("AZE", "accuses", "ARM", []),            # directed: not the other way
+])
+def test_query_edge_documents(s, p, o, expected):
+    store = _store([("d1", "2020-10-08", "ARM", "allyOf", "RUS"), ("d2", "2020-10-09", "RUS", "allyOf", "ARM"),
+                    ("d1", "2020-10-08", "ARM", "accuses", "AZE")])
+    rows = _rows(store, "edge-documents", s=s, p=p, o=o)
+    assert [r[4] for r in rows] == [f"irdoc:{d}" for d in expected]
+
+
+@pytest.mark.parametrize("value, kind, expected", [
+    ("ARM", "entity", ox.NamedNode("https://ir-kg.org/resource/ARM")),
+    ("allyOf", "predicate", ox.NamedNode("https://ir-kg.org/ontology#allyOf")),
+    ("irr:RUS", "entity", ox.NamedNode("https://ir-kg.org/resource/RUS")),
+    ("<http://example.org/x>", None, ox.NamedNode("http://example.org/x")),
+    ("seed-iran-naka", "document", ox.NamedNode("https://ir-kg.org/doc/seed-iran-naka")),
+    ("2020-10-08", "date", ox.Literal("2020-10-08", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))),
+    ("3", "integer", ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+    ("ARM", None, ox.Literal("ARM")),
+])
+def test_query_parse_value(value, kind, expected):
+    assert parse_value(value, kind) == expected
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"country": "ARM"}, "no parameter 'country'"),
+    ({"state": "ARM", "bad name": "x"}, "bad parameter name"),
+])
+def test_query_bad_parameters(params, message):
+    with pytest.raises(QueryError, match=message):
+        substitutions(params, named_queries()["allies-of"])
+
+
+def test_query_bad_date_and_syntax():
+    with pytest.raises(QueryError, match="not a date"):
+        parse_value("2020-13-01", "date")
+    with pytest.raises(QueryError, match="syntax"):
+        query_store(open_store(None), "SELEKT * WHERE { ?s ?p ?o }")
