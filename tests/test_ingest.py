@@ -84,3 +84,25 @@ def test_read_path_invalid_utf8_is_decoded_and_reported(tmp_path):
     (doc,) = [i for i in items if not isinstance(i, IngestError)]
     assert not warning.skipped and "invalid UTF-8" in str(warning)
     assert "\ufffd" in doc.text and doc.text.endswith("condemned Mali.")
+
+
+def test_screen_skips_other_languages_splits_long_documents_and_renames_duplicate_ids():
+    from kg.ingest import screen
+    from kg.records import Document
+
+    german = "Russland und die Ukraine haben am Montag in Istanbul Gespräche geführt, teilte das Außenministerium in Kiew mit."
+    english = "Egypt and Sudan urged the Security Council to act on the dam dispute with Ethiopia on Thursday."
+    long_text = "\n\n".join(f"Paragraph {i}: Chad accused Sudan of backing rebels near the border." for i in range(3000))
+    items = list(screen([
+        Document("de", german), Document("a", english), Document("a", english), Document("a", english + " Again."),
+        Document("big", long_text),
+    ]))
+    docs = [i for i in items if not isinstance(i, IngestError)]
+    reports = [str(i) for i in items if isinstance(i, IngestError)]
+    assert any("'de' is in language 'de'" in r for r in reports)
+    assert any("'a' repeated, skipped" in r for r in reports)
+    renamed = [d.id for d in docs if d.id.startswith("a~")]
+    assert len(renamed) == 1
+    parts = [d for d in docs if d.id.startswith("big#")]
+    assert len(parts) >= 2 and all(len(p.text) <= 100_000 for p in parts)
+    assert sum(len(p.text) for p in parts) >= len(long_text) - 2 * len(parts)

@@ -3,11 +3,15 @@
 from kg.ingest.clean import clean_text
 from kg.ingest.files import IngestError, content_id, normalise_date, read_inputs, read_jsonl, read_path
 from kg.ingest.html import html_to_document_fields
+from kg.ingest.screening import detect_language, screen, split_document
 
 __all__ = [
     "IngestError",
     "clean_text",
     "content_id",
+    "detect_language",
+    "screen",
+    "split_document",
     "html_to_document_fields",
     "normalise_date",
     "read_inputs",
