@@ -47,9 +47,9 @@ def _atomic_output(path: Optional[Path]):
 
 
 def _documents(inputs: list[str], date: str | None, errors: list):
-    from kg.ingest import IngestError, read_inputs
+    from kg.ingest import IngestError, read_inputs, screen
 
-    for item in read_inputs(inputs, default_date=date):
+    for item in screen(read_inputs(inputs, default_date=date)):
         if isinstance(item, IngestError):
             typer.echo(f"kg: {'error' if item.skipped else 'warning'}: {item}", err=True)
             errors.append(item)
