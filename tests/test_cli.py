@@ -81,3 +81,20 @@ def test_cli_eval_dev_set_meets_targets(dev_path):
 def test_cli_eval_missing_file():
     result = runner.invoke(app, ["eval", "nope.jsonl"])
     assert result.exit_code == 2 and result.stderr.strip() == "kg: error: nope.jsonl: no such file"
+
+
+def test_cli_viz_from_inputs_writes_an_offline_page(tmp_path):
+    out = tmp_path / "seed.html"
+    result = runner.invoke(app, ["viz", "tests/data/seed.jsonl", "-o", str(out), "--predicates", "accuses,allyOf"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("3 entities, 3 relations")
+    page = out.read_text(encoding="utf-8")
+    assert "vis-network" in page or "vis.Network" in page
+    import re
+
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+
+
+def test_cli_viz_rejects_unknown_predicate(tmp_path):
+    result = runner.invoke(app, ["viz", "tests/data/seed.jsonl", "-o", str(tmp_path / "x.html"), "--predicates", "hugs"])
+    assert result.exit_code == 2 and "unknown predicate: hugs" in result.stderr

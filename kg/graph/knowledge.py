@@ -183,6 +183,12 @@ class KnowledgeGraph:
             f"{self.graph.number_of_edges()} edges, {len(self.documents)} documents>"
         )
 
+    def to_html(self, **options) -> str:
+        """The graph as a self-contained interactive page (see :func:`kg.viz.to_html` for the filters)."""
+        from kg.viz import to_html  # the view layer is optional: imported on use only
+
+        return to_html(self, **options)
+
     def to_dict(self) -> dict:
         """Everything in the graph as plain, sorted data (equal graphs give equal dicts)."""
         return {

@@ -1,0 +1,500 @@
+"""A :class:`~kg.graph.KnowledgeGraph` as one self-contained, interactive HTML page (pyvis).
+
+The page works with no network at all: vis-network, tom-select and pyvis's
+helper script are inlined from the pyvis package, the template is ours
+(pyvis 0.3.2's own pulls Bootstrap from a CDN and does not escape the
+heading), and a ``Content-Security-Policy`` forbids every request.
+
+- Nodes: shape and colour by entity type, size by degree (or mentions),
+  the entity's name as label; a tooltip with id, type and counts.
+- Edges: colour by polarity, darker as the predicate's Goldstein score grows;
+  dashed when claimed, dotted when hypothetical, dash-dotted, faded and
+  ending in a bar when negated; an arrow when the predicate is directed;
+  width by support; a tooltip with predicate, modality, attribution,
+  denials, dates and up to three evidence sentences with their sources.
+- Every piece of text from the news (names, ids, sentences, titles, URLs) is
+  HTML-escaped before it enters a tooltip, and only ``http``/``https`` URLs
+  become links. Tooltips are built from HTML on hover; a click on a node or
+  an edge shows the same text in a panel where the links can be followed.
+- A legend; pyvis's node search (highlights a neighbourhood) and its filter
+  menu (by entity type, predicate, modality, polarity, ...).
+- Small graphs are laid out by the browser's physics, which is switched off
+  once stable; above ``physics_limit`` nodes the positions are computed here
+  (:func:`kg.viz.layout.layout`) and physics stays off.
+
+>>> from kg.graph import KnowledgeGraph
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "accuses", "AZE")])
+>>> page = to_html(kg)
+>>> page.startswith("<!DOCTYPE html>"), "https://cdn" in page
+(True, False)
+>>> element_ids(kg)
+(['ARM', 'AZE'], ['ARM|accuses|asserted|AZE'])
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import tempfile
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kg.graph.knowledge import KnowledgeGraph
+from kg.viz.layout import layout
+from kg.viz.view import GraphView, ViewEdge, select
+from kg.vocab import load_vocabulary
+
+__all__ = [
+    "NODE_STYLES",
+    "PHYSICS_LIMIT",
+    "element_ids",
+    "iframe",
+    "show",
+    "to_html",
+    "write_html",
+]
+
+log = logging.getLogger(__name__)
+
+#: Entity type -> (vis-network shape, colour).
+NODE_STYLES = {
+    "State": ("dot", "#4e79a7"),
+    "Organization": ("square", "#b07aa1"),
+    "Person": ("triangle", "#f28e2b"),
+    "Region": ("diamond", "#9c755f"),
+    "Other": ("hexagon", "#a0a0a0"),
+}
+#: Polarity -> (colour at Goldstein 0, colour at |Goldstein| 10).
+POLARITY_COLOURS = {
+    "cooperative": ("#8fd18f", "#006d2c"),
+    "conflictual": ("#f5a582", "#a50f15"),
+    "structural": ("#9e9e9e", "#9e9e9e"),
+}
+#: Modality -> vis-network ``dashes`` (False: a solid line).
+MODALITY_DASHES = {
+    "asserted": False,
+    "claimed": [10, 6],
+    "hypothetical": [2, 5],
+    "negated": [12, 4, 2, 4],
+}
+#: Above this many nodes, positions are computed in Python and physics is off.
+PHYSICS_LIMIT = 200
+#: Above this many edges, edges are drawn straight and hidden while dragging.
+FAST_EDGES_LIMIT = 1500
+#: Evidence sentences in an edge's tooltip, and their length before "…".
+EVIDENCE_SHOWN = 3
+SENTENCE_CHARS = 320
+
+_QID = re.compile(r"^Q[0-9]+$")
+_ASSETS = {
+    "vis_js": "lib/vis-9.1.2/vis-network.min.js",
+    "vis_css": "lib/vis-9.1.2/vis-network.css",
+    "tom_js": "lib/tom-select/tom-select.complete.min.js",
+    "tom_css": "lib/tom-select/tom-select.css",
+    "utils_js": "lib/bindings/utils.js",
+}
+
+
+# -- text -------------------------------------------------------------------
+
+
+def _e(value) -> str:
+    """HTML-escaped text (quotes too: safe in text and in attribute values)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an ``http`` or ``https`` URL with a host, else ``None``.
+
+    >>> safe_url("https://example.org/a?b=1"), safe_url("javascript:alert(1)"), safe_url("//x.org")
+    ('https://example.org/a?b=1', None, None)
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in url for c in "\r\n\t "):
+        return None
+    return url
+
+
+def _link(url: str | None, text: str) -> str:
+    url = safe_url(url)
+    if url is None:
+        return _e(text)
+    return f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(text)}</a>'
+
+
+def _clip(text: str, limit: int = SENTENCE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _mix(low: str, high: str, t: float) -> str:
+    """The colour ``t`` of the way from ``low`` to ``high`` (``#rrggbb``)."""
+    a = [int(low[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(high[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# -- nodes and edges ----------------------------------------------------------
+
+
+def _name(view: GraphView, kg: KnowledgeGraph, node: str | None) -> str:
+    """``Label (id)`` of an entity, escaped."""
+    if not node:
+        return ""
+    data = view.nodes.get(node) or (kg.nodes[node] if node in kg.nodes else {})
+    label = data.get("label") or node
+    return _e(label) if label == node else f"{_e(label)} <span class='kg-id'>({_e(node)})</span>"
+
+
+def _node_tip(node: str, data: dict, degree: int) -> str:
+    rows = [
+        f"<div class='kg-title'>{_e(data.get('label') or node)}</div>",
+        "<table>",
+        f"<tr><th>id</th><td>{_e(node)}</td></tr>",
+        f"<tr><th>type</th><td>{_e(data.get('type', 'Other'))}</td></tr>",
+        f"<tr><th>mentions</th><td>{int(data.get('mentions') or 0)}</td></tr>",
+        f"<tr><th>relations</th><td>{degree}</td></tr>",
+    ]
+    qid = data.get("qid")
+    if qid and _QID.match(str(qid)):
+        rows.append(f"<tr><th>Wikidata</th><td>{_link('https://www.wikidata.org/wiki/' + qid, qid)}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph) -> str:
+    predicate = load_vocabulary()[edge.predicate]
+    arrow = "—" if predicate.symmetric else "→"
+    attributed = sorted({p.attributed_to for p in edge.evidence if p.attributed_to})
+    denied = sorted({d for p in edge.evidence for d in p.denied_by})
+    dates = (
+        edge.first_seen if edge.first_seen == edge.last_seen else f"{edge.first_seen or '?'} to {edge.last_seen or '?'}"
+    )
+    scores = [f"{_e(predicate.polarity)}"]
+    if predicate.cameo:
+        scores.append(f"CAMEO {_e(predicate.cameo)}, Goldstein {predicate.goldstein:+.1f}")
+    rows = [
+        f"<div class='kg-title'>{_name(view, kg, edge.subject)} {arrow} <i>{_e(predicate.label)}</i> {arrow} "
+        f"{_name(view, kg, edge.object)}</div>",
+        "<table>",
+        f"<tr><th>predicate</th><td>{_e(edge.predicate)} ({'; '.join(scores)})</td></tr>",
+        f"<tr><th>modality</th><td>{_e(edge.modality)}</td></tr>",
+    ]
+    if attributed:
+        rows.append(f"<tr><th>claimed by</th><td>{', '.join(_name(view, kg, a) for a in attributed)}</td></tr>")
+    if denied:
+        rows.append(f"<tr><th>denied by</th><td>{', '.join(_name(view, kg, d) for d in denied)}</td></tr>")
+    rows.append(f"<tr><th>support</th><td>{edge.support} document{'s' if edge.support != 1 else ''}, "
+                f"confidence {edge.confidence:.2f}</td></tr>")
+    if dates:
+        rows.append(f"<tr><th>dates</th><td>{_e(dates)}</td></tr>")
+    rows.append("</table>")
+    shown, seen = [], set()
+    for p in reversed(edge.evidence):  # the most recent first
+        key = (p.doc, p.sentence)
+        if key in seen:
+            continue
+        seen.add(key)
+        shown.append(p)
+    if shown:
+        rows.append("<ol class='kg-evidence'>")
+        for p in shown[:EVIDENCE_SHOWN]:
+            document = kg.documents.get(p.doc)
+            title = (document.title if document and document.title else None) or p.doc
+            url = p.url or (document.url if document else None)
+            source = _link(url, title)
+            sentence = f"“{_e(_clip(p.sentence))}”" if p.sentence else "<i>no sentence</i>"
+            rows.append(f"<li>{sentence}<div class='kg-source'>{source} · {_e(p.doc)}"
+                        f"{' · ' + _e(p.date) if p.date else ''}</div></li>")
+        rows.append("</ol>")
+        if len(shown) > EVIDENCE_SHOWN:
+            rows.append(f"<div class='kg-more'>and {len(shown) - EVIDENCE_SHOWN} more</div>")
+    return "".join(rows)
+
+
+def _edge_colour(edge: ViewEdge) -> str:
+    predicate = load_vocabulary()[edge.predicate]
+    low, high = POLARITY_COLOURS.get(predicate.polarity, POLARITY_COLOURS["structural"])
+    return _mix(low, high, min(abs(predicate.goldstein), 10.0) / 10.0)
+
+
+def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str) -> list[dict]:
+    degree = view.degree()
+    items = []
+    for node, data in view.nodes.items():
+        kind = data.get("type", "Other")
+        shape, colour = NODE_STYLES.get(kind, NODE_STYLES["Other"])
+        mentions = int(data.get("mentions") or 0)
+        item = {
+            "id": node,
+            "label": str(data.get("label") or node),
+            "shape": shape,
+            "color": {"background": colour, "border": _mix(colour, "#000000", 0.35),
+                      "highlight": {"background": colour, "border": "#000000"},
+                      "hover": {"background": colour, "border": "#000000"}},
+            "value": 1 + (degree[node] if size_by == "degree" else mentions),
+            # plain fields for the filter menu
+            "type": kind,
+            "mentions": mentions,
+            "degree": degree[node],
+            "tip": _node_tip(node, data, degree[node]),
+        }
+        if node in positions:
+            item["x"], item["y"] = positions[node]
+        items.append(item)
+    return items
+
+
+def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: bool) -> list[dict]:
+    vocabulary = load_vocabulary()
+    parallel: dict[tuple[str, str], int] = {}
+    items = []
+    for edge in view.edges:
+        predicate = vocabulary[edge.predicate]
+        colour = _edge_colour(edge)
+        negated = edge.modality == "negated"
+        item = {
+            "id": edge.id,
+            "from": edge.subject,
+            "to": edge.object,
+            "arrows": {"to": {"enabled": not predicate.symmetric or negated,
+                              "type": "bar" if negated else "arrow", "scaleFactor": 0.6}},
+            "dashes": MODALITY_DASHES[edge.modality],
+            "color": {"color": _rgba(colour, 0.45 if negated else 0.9), "highlight": colour, "hover": colour},
+            "value": edge.support,
+            # plain fields for the filter menu
+            "predicate": edge.predicate,
+            "modality": edge.modality,
+            "polarity": predicate.polarity,
+            "support": edge.support,
+            "first_seen": edge.first_seen,
+            "last_seen": edge.last_seen,
+            "tip": _edge_tip(edge, view, kg),
+        }
+        if edge_labels:
+            item["label"] = predicate.label if not negated else f"not {predicate.label}"
+        if curved:
+            pair = tuple(sorted((edge.subject, edge.object)))
+            k = parallel.get(pair, 0)
+            parallel[pair] = k + 1
+            forward = (edge.subject, edge.object) == pair
+            clockwise = (k % 2 == 0) == forward
+            item["smooth"] = {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
+                              "roundness": 0.08 + 0.14 * (k // 2 + (k % 2))}
+        items.append(item)
+    return items
+
+
+def _options(*, physics: bool, fast_edges: bool, large: bool) -> dict:
+    options = {
+        "nodes": {
+            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "borderWidth": 1,
+            "scaling": {"min": 8, "max": 36, "label": {"enabled": True, "min": 12, "max": 22, "drawThreshold": 5}},
+        },
+        "edges": {
+            "scaling": {"min": 1, "max": 7, "label": {"enabled": False}},
+            "font": {"size": 10, "align": "horizontal", "face": "system-ui, sans-serif", "color": "#444444"},
+            "selectionWidth": 2,
+            "smooth": False if fast_edges else {"enabled": True, "type": "continuous", "roundness": 0.2},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": fast_edges,
+            "hideEdgesOnZoom": fast_edges,
+            "multiselect": False,
+        },
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+    }
+    if physics:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+            "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
+        }
+    else:
+        options["physics"] = {"enabled": False}
+    return options
+
+
+def _legend(nodes: list[dict], edges: list[dict]) -> dict:
+    """What the legend lists: only what the page contains, in a fixed order."""
+    types = {n["type"] for n in nodes}
+    polarities = {e["polarity"] for e in edges}
+    modalities = {e["modality"] for e in edges}
+    directed = any(e["arrows"]["to"]["enabled"] and e["modality"] != "negated" for e in edges)
+    return {
+        "types": [(t, *NODE_STYLES[t]) for t in NODE_STYLES if t in types],
+        "polarities": [(p, *POLARITY_COLOURS[p]) for p in POLARITY_COLOURS if p in polarities],
+        "modalities": [(m, MODALITY_DASHES[m]) for m in MODALITY_DASHES if m in modalities],
+        "directed": directed,
+    }
+
+
+# -- the page -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _asset(path: str) -> str:
+    """A file of pyvis's inlined resources; checked so that it cannot end the <script> or <style> it goes in."""
+    import pyvis
+
+    text = (Path(pyvis.__file__).parent / "templates" / path).read_text(encoding="utf-8")
+    if re.search(r"</(script|style)", text, re.IGNORECASE):
+        raise RuntimeError(f"pyvis resource {path} contains a closing </script> or </style> tag")
+    return text
+
+
+def _environment(extras: dict):
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(
+        loader=FileSystemLoader(str(files("kg.viz").joinpath("templates"))),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.globals["kg"] = extras
+    env.globals["assets"] = {name: Markup(_asset(path)) for name, path in _ASSETS.items()}
+    return env
+
+
+def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, size_by: str,
+             physics: bool | None, physics_limit: int, edge_labels: bool | None):
+    """A pyvis Network filled directly (``from_nx`` is quadratic) with our template."""
+    from pyvis.network import Network
+
+    if size_by not in ("degree", "mentions"):
+        raise ValueError(f"size_by must be 'degree' or 'mentions', not {size_by!r}")
+    large = len(view.nodes) > physics_limit
+    physics = (0 < len(view.nodes) <= physics_limit) if physics is None else physics
+    fast_edges = len(view.edges) > FAST_EDGES_LIMIT
+    edge_labels = len(view.edges) <= 20 if edge_labels is None else edge_labels
+    # the browser's physics starts best from its own initial layout; without physics, ours is the layout
+    positions = {} if physics else layout(list(view.nodes), [(e.subject, e.object) for e in view.edges])
+    nodes = _vis_nodes(view, kg, positions, size_by)
+    edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels)
+
+    net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=True,
+                  neighborhood_highlight=True, cdn_resources="in_line", heading=title)
+    net.nodes = nodes
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = {n["id"]: n for n in nodes}
+    net.edges = edges
+    net.options = _options(physics=physics, fast_edges=fast_edges, large=large)
+    filters = ", ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in view.filters.items())
+    net.templateEnv = _environment({
+        "summary": f"{len(nodes)} entities, {len(edges)} relations, {len(kg.documents)} documents",
+        "filters": filters,
+        "legend": _legend(nodes, edges),
+        "size_by": size_by,
+        "node_properties": ["type", "label", "mentions", "degree"],
+        "edge_properties": ["predicate", "modality", "polarity", "support", "first_seen", "last_seen"],
+    })
+    net.path = "graph.html"
+    return net
+
+
+def to_html(
+    kg: KnowledgeGraph,
+    *,
+    predicates=None,
+    modalities=None,
+    entity_types=None,
+    min_support: int = 1,
+    since: str | None = None,
+    until: str | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    title: str = "ir-kg: international relations graph",
+    height: str = "78vh",
+    size_by: str = "degree",
+    physics: bool | None = None,
+    physics_limit: int = PHYSICS_LIMIT,
+    edge_labels: bool | None = None,
+) -> str:
+    """The graph (filtered as in :func:`kg.viz.view.select`) as one self-contained HTML page.
+
+    ``size_by`` is ``"degree"`` or ``"mentions"``; ``physics`` forces the
+    browser's physics on or off (by default on up to ``physics_limit``
+    nodes); ``edge_labels`` forces predicate labels on edges (by default on
+    up to 20 edges).
+    """
+    view = select(kg, predicates=predicates, modalities=modalities, entity_types=entity_types,
+                  min_support=min_support, since=since, until=until, focus=focus, depth=depth)
+    net = _network(view, kg, title=title, height=height, size_by=size_by, physics=physics,
+                   physics_limit=physics_limit, edge_labels=edge_labels)
+    return net.generate_html(name="graph.html")
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the page gets: the old file's, or what ``open()`` would give under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_html(kg: KnowledgeGraph, path: str | os.PathLike, **options) -> Path:
+    """Write :func:`to_html` to ``path`` atomically (a temporary file renamed on success).
+
+    The page gets the permissions an ordinary write would give it (``mkstemp``
+    alone would leave it readable by its owner only).
+    """
+    path = Path(path)
+    page = to_html(kg, **options)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(page)
+        os.chmod(tmp, _file_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    log.info("%s: %d bytes", path, len(page.encode("utf-8")))
+    return path
+
+
+def element_ids(kg: KnowledgeGraph, **filters) -> tuple[list[str], list[str]]:
+    """The node ids and edge ids the page of ``kg`` (with these filters) contains, sorted."""
+    view = select(kg, **filters)
+    return sorted(view.nodes), sorted(e.id for e in view.edges)
+
+
+def iframe(page: str, *, height: str = "680px") -> str:
+    """``page`` in an ``<iframe srcdoc>`` (inside a ``<div>``): for notebooks, where it keeps its scripts to itself.
+
+    >>> iframe("<p>a & b</p>", height="100px")[22:60]
+    '<iframe srcdoc="&lt;p&gt;a &amp; b&lt;'
+    """
+    return (
+        f'<div class="kg-frame"><iframe srcdoc="{html.escape(page, quote=True)}" '
+        f'style="width:100%;height:{_e(height)};border:0" sandbox="allow-scripts allow-popups"></iframe></div>'
+    )
+
+
+def show(kg: KnowledgeGraph, *, frame_height: str = "680px", **options):
+    """The page as an ``IPython.display.HTML`` object, shown inline in Jupyter."""
+    from IPython.display import HTML
+
+    options.setdefault("height", "600px")
+    return HTML(iframe(to_html(kg, **options), height=frame_height))

@@ -1,0 +1,236 @@
+"""The kg viz page in a real browser: headless Chromium (Debian's) driven by Playwright, offline.
+
+Every request that is not ``file:`` or ``data:`` is recorded and aborted, so a
+page that needs the network shows up here as a request (and a blank graph).
+Chromium is Debian's ``/usr/bin/chromium`` (``apt-get install chromium``),
+never a browser downloaded by ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from kg.graph import KnowledgeGraph, Provenance
+from kg.viz import element_ids, iframe, to_html, write_html
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT_FOR_PEOPLE = Path("/tmp/irkg_seed.png")
+
+if not CHROMIUM.is_file():
+    pytest.skip("no /usr/bin/chromium: apt-get install chromium to run the browser tests", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright (pip install playwright) is not installed")
+
+
+@dataclass
+class Visit:
+    """An open page and what it did: requests that tried to leave, console errors, dialogs."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def ids(self) -> tuple[list[str], list[str]]:
+        nodes, edges = self.page.evaluate(
+            "[network.body.data.nodes.getIds(), network.body.data.edges.getIds()]"
+        )
+        return sorted(nodes), sorted(edges)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser):
+    contexts = []
+
+    def open_page(path: Path | None = None, *, content: str | None = None, timeout: float = 30.0) -> Visit:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, java_script_enabled=True)
+        contexts.append(context)
+        page = context.new_page()
+        seen = Visit(page)
+
+        def route(route):
+            url = route.request.url
+            if url.startswith(("file:", "data:", "about:")):
+                route.continue_()
+            else:
+                seen.requests.append(url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen.errors.append(str(e)))
+        page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+        started = time.perf_counter()
+        if content is not None:
+            page.set_content(content)
+        else:
+            page.goto(path.resolve().as_uri())
+            # the page sets data-ready once laid out, frozen and drawn (no eval: the page's CSP forbids it)
+            page.wait_for_selector("body[data-ready='1']", state="attached", timeout=timeout * 1000)
+        seen.seconds = time.perf_counter() - started
+        return seen
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_browser_seed_page_draws_the_graph_offline(seed_extraction, visit, tmp_path):
+    kg = KnowledgeGraph.from_extractions([seed_extraction])
+    path = write_html(kg, tmp_path / "seed.html")
+    seen = visit(path)
+    assert seen.ids() == element_ids(kg)
+    assert len(seen.ids()[0]) >= 11 and len(seen.ids()[1]) == len(kg)
+    assert seen.requests == [] and seen.errors == []
+    assert seen.page.evaluate("network.physics.options.enabled") is False  # frozen once stable
+    assert seen.page.is_visible("#kg-legend") and seen.page.is_visible("#select-menu")
+
+    # a click on Armenia pins its details; the neighbourhood stays coloured, the rest greys out
+    x, y = seen.page.evaluate(
+        "(() => { const p = network.canvasToDOM(network.getPositions(['ARM']).ARM);"
+        " const r = document.querySelector('#mynetwork canvas').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; })()"
+    )
+    seen.page.mouse.click(x, y)
+    assert seen.page.is_visible("#kg-details")
+    assert "Armenia" in seen.page.inner_text("#kg-details-body")
+    assert seen.page.evaluate("nodes.get('SYR').color") == "rgba(200,200,200,0.5)"
+
+    # pyvis's filter menu, used as a person would: edges, predicate, accuses, Filter
+    def choose(select: str, value: str) -> None:
+        seen.page.click(f"#{select}-ts-control >> xpath=..")  # the control around tom-select's input
+        seen.page.click(f"#{select}-ts-dropdown [data-value='{value}']")
+        seen.page.keyboard.press("Escape")
+
+    choose("select-item", "edge")
+    choose("select-property", "predicate")
+    choose("select-value", "accuses")
+    seen.page.click("#kg-filter")
+    visible = "nodes.get({filter: (n) => !n.hidden}).map((n) => n.id).sort()"
+    assert seen.page.evaluate(visible) == ["ARM", "AZE"]
+    seen.page.click("#kg-show-all")
+    assert len(seen.page.evaluate(visible)) == len(kg.nodes)
+
+    # pyvis's node search selects an entity and highlights its neighbourhood; Reset selection undoes it
+    choose("select-node", "IRN")
+    assert seen.page.evaluate("network.getSelectedNodes()") == ["IRN"]
+    assert seen.page.evaluate("nodes.get('SYR').color") == "rgba(200,200,200,0.5)"
+    seen.page.click("#kg-reset")
+    assert seen.page.evaluate("nodes.get('SYR').color") != "rgba(200,200,200,0.5)"
+    choose("select-node", "ARM")
+    seen.page.mouse.click(x, y)
+
+    seen.page.screenshot(path=str(tmp_path / "seed.png"))
+    shutil.copyfile(tmp_path / "seed.png", SCREENSHOT_FOR_PEOPLE)
+    assert (tmp_path / "seed.png").stat().st_size > 10_000
+    assert seen.requests == [] and seen.errors == []
+
+
+def test_browser_script_in_evidence_is_escaped_and_never_runs(visit, tmp_path):
+    script = "<script>alert(1)</script>"
+    kg = KnowledgeGraph(entries={})
+    kg.add_entity("ARM", "State", "<img src=x onerror=alert(2)>", mentions=1)
+    kg.add_entity("AZE", "State", "Azerbaijan", mentions=1)
+    kg.add_evidence("ARM", "accuses", "AZE", "asserted",
+                    Provenance(doc="d1", sentence=f"Officials said {script}.", date="2020-10-08",
+                               url="javascript:alert(3)"))
+    path = write_html(kg, tmp_path / "xss.html")
+    assert script not in path.read_text(encoding="utf-8")
+    seen = visit(path)
+    page = seen.page
+
+    # hover the edge: find a point on it (vis-network's own hit test), move the mouse there
+    point = page.evaluate(
+        """(() => {
+            const id = 'ARM|accuses|asserted|AZE', pos = network.getPositions(['ARM', 'AZE']);
+            const a = network.canvasToDOM(pos.ARM), b = network.canvasToDOM(pos.AZE);
+            const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
+            const on = (p) => network.getEdgeAt(p) === id && network.getNodeAt(p) === undefined;
+            for (let t = 0.3; t <= 0.7; t += 0.01) {
+                for (let d = -40; d <= 40; d += 1) {
+                    const dx = b.x - a.x, dy = b.y - a.y, n = Math.hypot(dx, dy);
+                    const p = {x: a.x + t * dx - d * dy / n, y: a.y + t * dy + d * dx / n};
+                    if (on(p) && on({x: p.x + 1, y: p.y + 1}) && on({x: p.x - 1, y: p.y - 1})) return [r.x + p.x, r.y + p.y];
+                }
+            }
+            return null;
+        })()"""
+    )
+    assert point is not None
+    page.mouse.move(*point)
+    page.wait_for_selector("#kg-tip", state="visible", timeout=5000)
+    assert script in page.inner_text("#kg-tip")  # shown as text...
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.inner_html("#kg-tip")  # ...because it was escaped
+    page.mouse.click(*point)
+    assert script in page.inner_text("#kg-details-body")
+    assert page.locator("#kg-details-body script, #kg-tip script, #kg-details-body img, #kg-tip img").count() == 0
+    assert page.locator("#kg-details-body a").count() == 0  # javascript: is no link
+    page.wait_for_timeout(300)
+    assert seen.dialogs == []
+    assert seen.requests == [] and seen.errors == []
+
+
+def synthetic_graph(entities: int = 5000, seed: int = 3) -> KnowledgeGraph:
+    """A news-like graph: 200 states, persons each leading or serving one, relations among both."""
+    rng = random.Random(seed)
+    kg = KnowledgeGraph(entries={})
+    states = [f"S{i:03d}" for i in range(200)]
+    people = [f"person-{i}" for i in range(entities - len(states))]
+    for state in states:
+        kg.add_entity(state, "State", f"State {state}", mentions=rng.randint(1, 40))
+    for person in people:
+        kg.add_entity(person, "Person", person.replace("-", " ").title(), mentions=rng.randint(1, 5))
+
+    def evidence(i: int) -> Provenance:
+        return Provenance(doc=f"d{i % 900}", sentence=f"Sentence {i}.", date=f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                          url=f"https://news.example.org/{i % 900}")
+
+    for i, person in enumerate(people):
+        kg.add_evidence(person, "leaderOf" if i % 7 == 0 else "officialOf", rng.choice(states), "asserted", evidence(i))
+    predicates = ["accuses", "talksWith", "supports", "attacks", "allyOf", "sanctions"]
+    modalities = ["asserted", "asserted", "claimed", "hypothetical", "negated"]
+    for i in range(2000):
+        a, b = rng.sample(states, 2)
+        kg.add_evidence(a, rng.choice(predicates), b, rng.choice(modalities), evidence(i))
+    for i in range(1000):
+        a, b = rng.sample(people, 2)
+        kg.add_evidence(a, "talksWith", b, "asserted", evidence(i))
+    return kg
+
+
+def test_browser_5000_node_page_becomes_idle_within_30_seconds(visit, tmp_path):
+    kg = synthetic_graph()
+    assert len(kg.nodes) == 5000
+    path = write_html(kg, tmp_path / "large.html")
+    seen = visit(path, timeout=30)
+    assert seen.seconds < 30, f"{seen.seconds:.1f} s to become idle"
+    assert seen.page.evaluate("network.physics.options.enabled") is False
+    nodes, edges = seen.ids()
+    assert (len(nodes), len(edges)) == (5000, len(kg))
+    assert seen.requests == [] and seen.errors == []
+
+
+def test_browser_notebook_frame_shows_the_graph(visit):
+    kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "conflictWith", "AZE"),
+                                   ("d2", "2020-10-10", "RUS", "mediates", "ARM")])
+    seen = visit(content=f"<!DOCTYPE html><html><body>{iframe(to_html(kg))}</body></html>")
+    frame = seen.page.frames[1]
+    frame.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
+    nodes, edges = frame.evaluate("[network.body.data.nodes.getIds(), network.body.data.edges.getIds()]")
+    assert (sorted(nodes), sorted(edges)) == element_ids(kg)
+    assert seen.requests == [] and seen.errors == []
