@@ -46,10 +46,10 @@ def _atomic_output(path: Optional[Path]):
         raise
 
 
-def _documents(inputs: list[str], date: str | None, errors: list):
+def _documents(inputs: list[str], date: str | None, errors: list, reader=None):
     from kg.ingest import IngestError, read_inputs, screen
 
-    for item in screen(read_inputs(inputs, default_date=date)):
+    for item in screen((reader or read_inputs)(inputs, default_date=date)):
         if isinstance(item, IngestError):
             typer.echo(f"kg: {'error' if item.skipped else 'warning'}: {item}", err=True)
             errors.append(item)
@@ -224,29 +224,55 @@ def _open_store(location: str, **options):
 @app.command()
 def build(
     inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl)."),
-    store: str = typer.Option(..., "--store", help="Store folder, created if missing."),
+    store: str = typer.Option(..., "--store", help="Store folder (created if missing) or a SPARQL endpoint http(s)://.../sparql."),
     date: Optional[str] = typer.Option(None, "--date", help="Document date YYYY-MM-DD where the input has none."),
     errors_file: Optional[Path] = typer.Option(None, "--errors", help="Also write skipped inputs as JSON Lines here."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Documents written per transaction."),
+    processes: Optional[int] = typer.Option(None, "--processes", min=1, help="Worker processes (default: every core)."),
+    partition_size: Optional[int] = typer.Option(None, "--partition-size", min=1, help="Documents a worker takes at a time (default: 32; 64 with --dask)."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Extract on Dask: 'local' (a LocalCluster) or a scheduler address tcp://host:8786."),
+    shards: Optional[Path] = typer.Option(None, "--shards", help="With --dask: keep the N-Triples shards (and entities.nt) in this folder."),
+    update_url: Optional[str] = typer.Option(None, "--update-url", help="Remote store: SPARQL Update endpoint (default: derived from --store)."),
+    graph_store_url: Optional[str] = typer.Option(None, "--graph-store-url", help="Remote store: Graph Store endpoint for bulk loads (e.g. http://host:7878/store)."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on a terminal, log lines otherwise (default: on)."),
     model: Optional[str] = ModelOption,
 ):
-    """Extract documents and add them to a store; documents already in it (same id or text) are skipped."""
+    """Extract documents and add them to a store; documents already in it (same id or text) are skipped.
+
+    The input is read lazily and extracted by worker processes (or a Dask cluster); each batch is
+    written in one transaction, so an interrupted build, run again, skips what it stored and finishes.
+    """
     from kg.ingest import normalise_date
-    from kg.rdf.store import build_store, triple_count
+    from kg.rdf.store import triple_count
+    from kg.scale.inputs import count_inputs, stream_inputs
+    from kg.scale.progress import BuildProgress
 
     if date is not None and normalise_date(date) is None:
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
+    if shards is not None and dask is None:
+        _fail("--shards needs --dask")
     settings = _settings(model)
     errors: list = []
-    target = _open_store(store)
+    documents = _documents(inputs, date, errors, reader=stream_inputs)
+    target = _open_store(store, update_url=update_url, graph_store_url=graph_store_url)
+    show = progress is not False
+    write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
     try:
-        report = build_store(
-            target,
-            _documents(inputs, date, errors),
-            lambda documents: _pipeline(settings).extract_many(documents),
-            batch_size=batch_size,
-        )
+        with BuildProgress(count_inputs(inputs) if show else None, terminal=None if show else False, write=write) as bar:
+            advance = bar.advance if show else None
+            if dask is not None:
+                from kg.scale.cluster import build_dask
+
+                report = build_dask(target, documents, settings, address=dask, workers=processes,
+                                    partition_size=partition_size or 64, shard_dir=shards, progress=advance)
+            else:
+                from kg.scale.build import build_local
+
+                report = build_local(target, documents, settings, processes=processes, batch_size=batch_size,
+                                     partition_size=partition_size, progress=advance)
         triples = triple_count(target)
+    except RuntimeError as error:  # a remote store that refuses a write, a worker that died
+        _fail(str(error), 1)
     finally:
         del target  # release the store's lock now, not when a traceback lets go of this frame
     if errors_file:
@@ -362,14 +388,86 @@ def stats(store: str = StoreArgument, as_json: bool = typer.Option(False, "--jso
 
 
 @app.command()
-def validate(store: str = StoreArgument, limit: int = typer.Option(50, "--limit", help="Problems to list.")):
-    """Check the store against ontology/shapes.ttl (SHACL); exit 1 if it does not conform."""
+def validate(
+    store: str = StoreArgument,
+    limit: int = typer.Option(50, "--limit", help="Problems to list."),
+    facts: bool = typer.Option(
+        False, "--facts", help="Also list text-derived relations that contradict the reference facts (borders, memberships, terms)."
+    ),
+):
+    """Check the store against ontology/shapes.ttl (SHACL), and with --facts against the reference facts; exit 1 on a problem."""
     from kg.rdf.validate import store_to_rdflib, validate_graph
 
-    report = validate_graph(store_to_rdflib(_open_store(store, read_only=True)))
+    target = _open_store(store, read_only=True)
+    report = validate_graph(store_to_rdflib(target))
     typer.echo(report.text(limit))
-    if not report.conforms:
+    failed = not report.conforms
+    if facts:
+        from kg.reference import check_store, conflicts_text
+
+        conflicts = check_store(target)
+        typer.echo(conflicts_text(conflicts, limit))
+        failed = failed or bool(conflicts)
+    if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def enrich(
+    store: str = StoreArgument,
+    borders: bool = typer.Option(False, "--borders", help="Land borders between states (GeoNames)."),
+    memberships: bool = typer.Option(False, "--memberships", help="Members of international organisations, with dates."),
+    leaders: bool = typer.Option(False, "--leaders", help="Terms of office of the people table."),
+):
+    """Add reference facts as ir:ReferenceStatements, apart from text-derived ones (all kinds when none is chosen)."""
+    from kg.rdf.store import triple_count
+    from kg.reference import enrich_store
+
+    chosen = [kind for kind, wanted in (("borders", borders), ("memberships", memberships), ("leaders", leaders)) if wanted]
+    target = _open_store(store)
+    try:
+        report = enrich_store(target, chosen or ["borders", "memberships", "leaders"])
+        triples = triple_count(target)
+    finally:
+        del target  # release the store's lock now
+    typer.echo(
+        f"{report.statements:,} reference statements ({report.added:,} new, {report.removed:,} removed as no longer "
+        f"in the tables); {report.entities:,} entities described; the store holds {triples:,} triples"
+    )
+
+
+@app.command()
+def serve(
+    store: str = typer.Argument(..., help="Store folder (Oxigraph on disk), served read-only."),
+    port: int = typer.Option(7878, "--port", min=0, max=65535, help="Port of the page and of /sparql (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="A loopback address (127.0.0.1, ::1, localhost)."),
+):
+    """A read-only SPARQL endpoint with a query page, the named queries and the graph view.
+
+    Oxigraph (`oxigraph serve-read-only`, PyPI `oxigraph`) answers the queries on a private
+    loopback port; this front server passes /sparql to it and refuses updates.
+    """
+    import signal
+    import threading
+
+    from kg.serve import BackendError, serve as start
+
+    if not Path(store).is_dir():
+        _fail(f"{store}: no such store")
+    try:
+        served = start(store, host=host, port=port)
+    except (ValueError, BackendError, OSError) as error:
+        _fail(str(error))
+    typer.echo(f"kg serve: {served.url} (SPARQL endpoint {served.url}sparql); Ctrl-C stops", err=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        served.close()
 
 
 @bench_app.command("sparql")
@@ -400,6 +498,85 @@ def bench_sparql_command(
         f"({result.load_rdflib / result.load_oxigraph:.0f}x)"
     )
     typer.echo(f"median query ratio rdflib/Oxigraph: {'>= ' if bounded else ''}{median:.0f}x (target >= 10x)")
+
+
+@bench_app.command("scale")
+def bench_scale_command(
+    documents: int = typer.Option(2000, "--documents", min=2, help="Synthetic documents of the speed runs."),
+    large: int = typer.Option(20000, "--large", min=0, help="Synthetic documents of the memory run (0: none)."),
+    processes: Optional[int] = typer.Option(None, "--processes", min=2, help="N of '1 vs N processes' (default: every core)."),
+    dask: bool = typer.Option(True, "--dask/--no-dask", help="Also build on a Dask LocalCluster of N workers."),
+    as_json: bool = typer.Option(False, "--json"),
+    model: Optional[str] = ModelOption,
+):
+    """Whole builds in fresh processes: 1 vs N processes, Dask vs local, peak memory on DOCUMENTS vs LARGE."""
+    from kg.scale.bench import bench_scale
+
+    result = bench_scale(documents, large=large or None, processes=processes, dask=dask, model=model,
+                         progress=None if as_json else lambda line: typer.echo(line, err=True))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    mb = 1024 * 1024
+    typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}")
+    for m in (result.single, result.multi, result.dask, result.large_multi):
+        if m is not None:
+            typer.echo(f"{m.label:<44}{m.documents:>7,}{m.seconds:>9.1f}{m.words_per_s:>10,.0f}{m.docs_per_s:>8.1f}"
+                       f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}")
+    typer.echo(f"speed-up {result.processes} processes / 1: {result.speedup:.2f}x (target >= 1.6x with 2)")
+    if result.dask is not None:
+        typer.echo(f"Dask / local time, {result.processes} each: {result.dask_ratio:.2f}")
+    rss = result.rss_ratio()
+    if rss is not None:
+        typer.echo(f"peak RSS {large:,} / {documents:,} documents: building process {rss[0]:.2f}, "
+                   f"largest worker {rss[1]:.2f} (target <= 1.3)")
+
+
+def _is_store(path: str) -> bool:
+    """An Oxigraph store folder (RocksDB keeps a CURRENT file), as opposed to a folder of articles."""
+    return Path(path).is_dir() and (Path(path) / "CURRENT").is_file()
+
+
+def _split(value: Optional[str]) -> Optional[list[str]]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@app.command()
+def viz(
+    sources: List[str] = typer.Argument(..., help="A store folder, or inputs to extract (files, folders, -)."),
+    output: Path = typer.Option(Path("graph.html"), "-o", "--output", help="The HTML page to write."),
+    predicates: Optional[str] = typer.Option(None, "--predicates", help="Comma-separated predicates to show."),
+    modalities: Optional[str] = typer.Option(None, "--modalities", help="Comma-separated modalities to show."),
+    types: Optional[str] = typer.Option(None, "--types", help="Comma-separated entity types to show."),
+    min_support: int = typer.Option(1, "--min-support", min=1, help="Hide edges with fewer supporting documents."),
+    since: Optional[str] = typer.Option(None, "--since", help="Hide evidence before this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Hide evidence after this date (YYYY-MM-DD)."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Show the ego network of this entity id."),
+    depth: int = typer.Option(1, "--depth", min=1, help="Radius of the ego network."),
+    title: Optional[str] = typer.Option(None, "--title"),
+    size_by: str = typer.Option("degree", "--size-by", help="degree or mentions."),
+    date: Optional[str] = typer.Option(None, "--date", help="Document date for inputs without one."),
+    model: Optional[str] = ModelOption,
+):
+    """Write the graph as an interactive HTML page that works offline (pyvis, vis-network inlined)."""
+    from kg.graph import KnowledgeGraph
+    from kg.viz import select, write_html
+
+    if len(sources) == 1 and _is_store(sources[0]):
+        from kg.rdf.store import load_graph
+
+        graph = load_graph(_open_store(sources[0], read_only=True))
+    else:
+        errors: list = []
+        graph = KnowledgeGraph.from_extractions(_pipeline(_settings(model)).extract_many(_documents(sources, date, errors)))
+    filters = dict(predicates=_split(predicates), modalities=_split(modalities), entity_types=_split(types),
+                   min_support=min_support, since=since, until=until, focus=focus, depth=depth)
+    try:
+        view = select(graph, **filters)
+        path = write_html(graph, output, size_by=size_by, **filters, **({"title": title} if title else {}))
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(f"{path}: {len(view.nodes)} entities, {len(view.edges)} relations")
 
 
 def main() -> None:
