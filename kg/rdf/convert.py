@@ -91,6 +91,8 @@ _TYPE_NAME = {iri: t for t, iri in _TYPE_IRI.items()}
 _A, _LABEL = str(RDF.type), str(RDFS.label)
 _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
 _STATEMENT, _DOCUMENT = str(IR.Statement), str(IR.Document)
+_REFERENCE_STATEMENT = str(IR.ReferenceStatement)
+_ACTOR_LINKS = (_SUBJECT, _OBJECT, str(IR.attributedTo), str(IR.deniedBy))
 _DERIVED = str(PROV.wasDerivedFrom)
 _STRING = str(XSD.string)
 
@@ -321,19 +323,29 @@ def from_triples(items: Iterable[Triple], **options) -> KnowledgeGraph:
 
     Direct triples and predicate declarations are skipped: the statements
     carry everything. Literal values of unexpected form raise ``ValueError``.
+    Reference facts (``kg enrich``) are not evidence of documents: their
+    statements (``ir:ReferenceStatement``) are skipped, and so are entities
+    described only for them (no ``ir:mentionCount``, in no other statement);
+    :func:`kg.reference.reference_edges` reads them.
     """
     by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in items:
         by_subject[s][p].append(o)
     kg = KnowledgeGraph(**options)
-    statements = []
+    statements, entities = [], []
     for iri, props in by_subject.items():
         types = {t for t in props.get(_A, ()) if isinstance(t, str)}
         if _DOCUMENT in types:
             kg.add_document(_read_document(iri, props))
+        elif _REFERENCE_STATEMENT in types:
+            continue
         elif _STATEMENT in types:
             statements.append(props)
         elif types & _TYPE_NAME.keys():
+            entities.append((iri, props, types))
+    actors = {a for props in statements for p in _ACTOR_LINKS for a in props.get(p, ())}
+    for iri, props, types in entities:
+        if str(IR.mentionCount) in props or iri in actors:
             _read_entity(kg, iri, props, types)
     for props in statements:
         _read_statement(kg, props)
