@@ -281,10 +281,10 @@ def build(
                 stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
     typer.echo(
         f"{len(report.added)} documents added, {len(report.skipped)} already in the store, "
-        f"{len(errors)} unreadable; {report.transactions} transactions; "
-        f"the store holds {triples:,} triples"
+        f"{sum(e.skipped for e in errors)} skipped, {sum(not e.skipped for e in errors)} warnings; "
+        f"{report.transactions} transactions; the store holds {triples:,} triples"
     )
-    if errors:
+    if any(e.skipped for e in errors):
         raise typer.Exit(1)
 
 
@@ -460,12 +460,10 @@ def serve(
         _fail(str(error))
     typer.echo(f"kg serve: {served.url} (SPARQL endpoint {served.url}sparql); Ctrl-C stops", err=True)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stop.set())
     try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        stop.wait()
     finally:
         served.close()
 
@@ -518,11 +516,12 @@ def bench_scale_command(
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     mb = 1024 * 1024
-    typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}")
+    typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}{'others':>8}")
     for m in (result.single, result.multi, result.dask, result.large_multi):
         if m is not None:
             typer.echo(f"{m.label:<44}{m.documents:>7,}{m.seconds:>9.1f}{m.words_per_s:>10,.0f}{m.docs_per_s:>8.1f}"
-                       f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}")
+                       f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}{m.other_cores:>8.2f}")
+    typer.echo("(others: cores kept busy by other processes of the machine during the run, on average)")
     typer.echo(f"speed-up {result.processes} processes / 1: {result.speedup:.2f}x (target >= 1.6x with 2)")
     if result.dask is not None:
         typer.echo(f"Dask / local time, {result.processes} each: {result.dask_ratio:.2f}")
@@ -530,6 +529,8 @@ def bench_scale_command(
     if rss is not None:
         typer.echo(f"peak RSS {large:,} / {documents:,} documents: building process {rss[0]:.2f}, "
                    f"largest worker {rss[1]:.2f} (target <= 1.3)")
+    for note in result.notes:
+        typer.echo(note)
 
 
 def _is_store(path: str) -> bool:

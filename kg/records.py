@@ -29,7 +29,13 @@ MODALITIES = ("asserted", "claimed", "hypothetical", "negated")
 
 @dataclass(frozen=True)
 class Document:
-    """One news document; ``text`` is the cleaned text all offsets refer to."""
+    """One news document; ``text`` is the cleaned text all offsets refer to.
+
+    ``origin`` is where it was read — ``(file, line)``, the line ``None`` for
+    a whole file — so that a problem found later (language, duplicate id) is
+    reported where the input is. It is not part of the output contract: not in
+    ``to_dict`` and not compared.
+    """
 
     id: str
     text: str
@@ -37,6 +43,7 @@ class Document:
     title: str | None = None
     url: str | None = None
     source: str | None = None
+    origin: tuple[str, int | None] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("id", "text", "date", "title", "url", "source")}

@@ -149,15 +149,6 @@ def test_store_export_to_a_stream_uses_oxigraph_prefixes():
     assert "@prefix irr: <https://ir-kg.org/resource/>" in text and "irr:ARM ir:allyOf irr:RUS" in text
 
 
-@pytest.mark.parametrize("location, message", [
-    ("http://example.org/sparql", "issue 6"),
-    ("https://example.org/sparql", "issue 6"),
-])
-def test_store_remote_endpoint_is_a_clear_error(location, message):
-    with pytest.raises(StoreError, match=message):
-        open_store(location)
-
-
 def test_store_open_errors(tmp_path):
     with pytest.raises(StoreError, match="no such store"):
         open_store(tmp_path / "missing", read_only=True)

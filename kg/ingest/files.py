@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from kg.ingest.clean import clean_text
+from kg.ingest.clean import _CONTROL, clean_text
 from kg.ingest.html import html_to_document_fields
 from kg.records import Document
 
@@ -70,15 +70,27 @@ def normalise_date(value) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
-def _document(fields: dict, default_id: str, default_date: str | None) -> Document:
+def _field(fields: dict, name: str) -> str | None:
+    """A metadata field as clean one-line text (``None`` if missing, not a string or blank)."""
+    value = fields.get(name)
+    if not isinstance(value, str):
+        return None
+    return " ".join(clean_text(value).split()) or None
+
+
+def _document(fields: dict, default_id: str, default_date: str | None, origin: tuple[str, int | None]) -> Document:
+    """A Document; every string that came from the input is cleaned (no control characters, NUL included)."""
     text = clean_text(fields["text"])
+    raw_id = fields.get("id")
+    id = " ".join(_CONTROL.sub("", str(raw_id)).split()) if raw_id is not None else ""
     return Document(
-        id=str(fields.get("id") or default_id or content_id(text)),
+        id=id or default_id or content_id(text),
         text=text,
         date=normalise_date(fields.get("date")) or default_date,
-        title=fields.get("title") if isinstance(fields.get("title"), str) else None,
-        url=fields.get("url") if isinstance(fields.get("url"), str) else None,
-        source=fields.get("source") if isinstance(fields.get("source"), str) else None,
+        title=_field(fields, "title"),
+        url=_field(fields, "url"),
+        source=_field(fields, "source"),
+        origin=origin,
     )
 
 
@@ -98,10 +110,10 @@ def read_jsonl(stream: IO[str], name: str, default_date: str | None = None) -> I
         if not isinstance(data.get("text"), str):
             yield IngestError(name, number, "field 'text' is missing or not a string")
             continue
-        if data.get("id") is not None and not isinstance(data["id"], (str, int)):
+        if data.get("id") is not None and (not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool)):
             yield IngestError(name, number, "field 'id' must be a string")
             continue
-        document = _document(data, "", default_date)
+        document = _document(data, "", default_date, (name, number))
         if not document.text:
             yield IngestError(name, number, "empty document")
             continue
@@ -149,7 +161,7 @@ def read_path(path: Path, default_date: str | None = None) -> Iterator[Document 
     if not clean_text(fields["text"]):
         yield IngestError(name, None, "empty document")
         return
-    yield _document(fields, path.stem, default_date)
+    yield _document(fields, path.stem, default_date, (name, None))
 
 
 def read_inputs(
@@ -163,7 +175,7 @@ def read_inputs(
             if lines and all(l.lstrip().startswith("{") for l in lines):
                 yield from read_jsonl(lines, "<stdin>", default_date)
             elif clean_text(data):
-                yield _document({"text": data}, "", default_date)
+                yield _document({"text": data}, "", default_date, ("<stdin>", None))
             else:
                 yield IngestError("<stdin>", None, "empty document")
         else:

@@ -73,20 +73,20 @@ def screen(items: Iterable, languages: tuple[str, ...] = ("en",), max_chars: int
         if isinstance(item, IngestError):
             yield item
             continue
-        name = item.source or item.id
+        name, line = item.origin or (item.id, None)
         language = detect_language(item.text)
         if language is not None and language not in languages:
-            yield IngestError(name, None, f"document {item.id!r} is in language {language!r}, skipped (no model configured)")
+            yield IngestError(name, line, f"document {item.id!r} is in language {language!r}, skipped (no model configured)")
             continue
         digest = content_id(item.text)
         if item.id in seen:
             if seen[item.id] == digest:
-                yield IngestError(name, None, f"document {item.id!r} repeated, skipped")
+                yield IngestError(name, line, f"document {item.id!r} repeated, skipped")
                 continue
             new_id = f"{item.id}~{digest[4:12]}"
-            yield IngestError(name, None, f"duplicate id {item.id!r}, kept as {new_id!r}", skipped=False)
+            yield IngestError(name, line, f"duplicate id {item.id!r}, kept as {new_id!r}", skipped=False)
             item = replace(item, id=new_id)
         seen[item.id] = digest
         if len(item.text) > max_chars:
-            yield IngestError(name, None, f"document {item.id!r} has {len(item.text):,} characters, split into parts", skipped=False)
+            yield IngestError(name, line, f"document {item.id!r} has {len(item.text):,} characters, split into parts", skipped=False)
         yield from split_document(item, max_chars)

@@ -108,12 +108,12 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
     """The RDF term for a ``--param`` value of the given kind (see the module docstring)."""
-    if value.startswith("<") and value.endswith(">"):
-        return ox.NamedNode(value[1:-1])
-    prefixed = _PREFIXED.match(value)
-    if prefixed and prefixed.group(1) in PREFIXES and kind not in ("date", "string", "integer"):
-        return ox.NamedNode(PREFIXES[prefixed.group(1)] + prefixed.group(2))
     try:
+        if value.startswith("<") and value.endswith(">"):
+            return ox.NamedNode(value[1:-1])
+        prefixed = _PREFIXED.match(value)
+        if prefixed and prefixed.group(1) in PREFIXES and kind not in ("date", "string", "integer"):
+            return ox.NamedNode(PREFIXES[prefixed.group(1)] + prefixed.group(2))
         if kind == "entity":
             return ox.NamedNode(entity_iri(value))
         if kind == "predicate":
@@ -129,7 +129,7 @@ def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
         if kind == "integer":
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
     except ValueError as error:
-        raise QueryError(f"bad {kind} value {value!r}: {error}") from error
+        raise QueryError(f"bad {kind or 'IRI'} value {value!r}: {error}") from error
     return ox.Literal(value)
 
 

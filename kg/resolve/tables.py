@@ -210,6 +210,7 @@ def load_gazetteer(data_dir: Path | None = None) -> Gazetteer:
     for row in read_csv(path("non_actors.csv")):
         gaz.non_actors[row["kind"]].add(row["text"].lower())
     gaz.titles = {row["title"]: row["role"] for row in read_csv(path("titles.csv"))}
+    gaz.terms = dict(gaz.terms)  # a lookup must never add a person (state would leak between documents)
     for row in read_csv(path("title_words.csv")):
         gaz.title_words[row["kind"]].add(row["word"])
     gaz.descriptions = [

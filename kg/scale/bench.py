@@ -1,0 +1,304 @@
+"""``kg bench scale``: whole builds timed and measured in fresh processes, in one run.
+
+Each measured build runs in its own process (``spawn``), builds a store on
+disk from a JSON Lines file of synthetic documents, and reports its wall
+time and peak resident memory (:func:`peak_rss`: the building process's
+own, and the largest of its workers'). The figures:
+
+- words/s of a build with 1 process and with N (the speed-up);
+- a Dask ``LocalCluster`` of N workers against the local build with N processes;
+- peak memory of the N-process build on ``documents`` and on ``large`` documents.
+
+Synthetic documents are made from the bundled example corpus: article
+``i mod 40`` followed by one paragraph of another article chosen at random
+(seeded), with a unique id — so no two texts are equal and the vocabulary
+stays that of real news.
+
+>>> docs = list(synthetic_documents(3))
+>>> [d.id for d in docs], len({d.text for d in docs})
+(['synth-000000', 'synth-000001', 'synth-000002'], 3)
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import resource
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from kg.records import Document
+
+__all__ = ["Measure", "ScaleResult", "bench_scale", "measure_build", "peak_rss", "synthetic_documents", "write_synthetic"]
+
+
+def synthetic_documents(count: int, seed: int = 0) -> Iterator[Document]:
+    """``count`` documents made from the example corpus (see the module docstring)."""
+    from kg.data import data_path
+
+    with open(data_path("examples.jsonl"), encoding="utf-8") as stream:
+        articles = [json.loads(line) for line in stream if line.strip()]
+    paragraphs = [p for a in articles for p in a["text"].split("\n") if len(p.split()) >= 8]
+    rng = random.Random(seed)
+    for i in range(count):
+        article = articles[i % len(articles)]
+        extra = rng.choice(paragraphs)
+        text = f"{article['text']}\n{extra}\nReport number {i + 1}."
+        yield Document(f"synth-{i:06d}", text, article.get("date"), article.get("title"))
+
+
+def write_synthetic(path: Path, count: int, seed: int = 0) -> int:
+    """Write ``count`` synthetic documents as JSON Lines; returns their words (whitespace-separated)."""
+    words = 0
+    with open(path, "w", encoding="utf-8") as stream:
+        for document in synthetic_documents(count, seed):
+            words += len(document.text.split())
+            record = {k: v for k, v in document.to_dict().items() if v is not None}
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return words
+
+
+@dataclass
+class Measure:
+    """One build: what it did, how long it took, its peak memory (bytes)."""
+
+    label: str
+    documents: int
+    words: int
+    seconds: float
+    rss_parent: int
+    rss_worker: int
+    #: Cores that other processes of the machine kept busy on average during the run (0 on a quiet machine).
+    other_cores: float = 0.0
+
+    @property
+    def words_per_s(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "words_per_s": round(self.words_per_s), "docs_per_s": round(self.docs_per_s, 2)}
+
+
+def peak_rss(pid: int | str = "self") -> int:
+    """Peak resident memory of a process in bytes (Linux ``VmHWM``; elsewhere ``ru_maxrss`` of this one).
+
+    ``VmHWM`` belongs to the address space, which ``exec`` renews, whereas
+    ``ru_maxrss`` survives ``exec``: a process spawned by a large parent
+    would report the parent's peak.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 if pid == "self" else 0
+
+
+class _WorkerPeak:
+    """The largest peak resident memory of any descendant process, sampled every ``interval`` seconds.
+
+    Pool workers are forked by a fork server, not by the measured process, so
+    ``RUSAGE_CHILDREN`` does not see them; psutil (a dependency of Dask
+    distributed) lists them, and each one's own peak (``VmHWM``) is read.
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        import threading
+
+        self.peak = 0
+        self.cpu: dict[int, float] = {}  # CPU seconds of each descendant, last sample
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:  # pragma: no cover - distributed brings psutil
+            return
+        me = psutil.Process()
+        while not self._stop.wait(self.interval):
+            for child in me.children(recursive=True):
+                self.peak = max(self.peak, peak_rss(child.pid))
+                try:
+                    times = child.cpu_times()
+                    self.cpu[child.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
+
+    def __enter__(self) -> "_WorkerPeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot (Linux ``/proc/stat``), or NaN."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:]]
+    except OSError:
+        return float("nan")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _build(spec: dict, queue) -> None:
+    """In a fresh process: one build of ``spec['input']`` into a new store; puts a dict on ``queue``."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    try:
+        from kg.ingest import screen
+        from kg.rdf.store import open_store
+        from kg.scale.inputs import stream_inputs
+        from kg.settings import Settings
+
+        settings = Settings().replace(model=spec.get("model"))
+        with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
+            store = open_store(Path(folder) / "store")
+            # what `kg build` reads: streamed, then screened (language, size, repeated ids) here, in the parent
+            documents = (d for d in screen(stream_inputs([spec["input"]])) if isinstance(d, Document))
+            with _WorkerPeak() as workers:
+                busy_before, own_before = _machine_busy(), _own_cpu()
+                start = time.perf_counter()
+                if spec["dask"]:
+                    from kg.scale.cluster import build_dask
+
+                    report = build_dask(store, documents, settings, workers=spec["processes"], partition_size=spec["partition"])
+                else:
+                    from kg.scale.build import build_local
+
+                    report = build_local(store, documents, settings, processes=spec["processes"], partition_size=spec["partition"])
+                seconds = time.perf_counter() - start
+                busy = _machine_busy() - busy_before
+            own = _own_cpu() - own_before + sum(workers.cpu.values())
+            del store
+        queue.put({
+            "documents": len(report.added),
+            "seconds": seconds,
+            "rss_parent": peak_rss(),
+            "rss_worker": workers.peak,
+            "other_cores": max(0.0, (busy - own) / seconds) if busy is not None and busy >= 0 else 0.0,
+        })
+    except BaseException as error:  # reported to the parent, which raises it
+        queue.put({"error": f"{type(error).__name__}: {error}"})
+
+
+def measure_build(label: str, input: Path, words: int, *, processes: int, dask: bool = False,
+                  partition: int | None = None, model: str | None = None) -> Measure:
+    """Run one build in a fresh process and measure it."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    spec = {"input": str(input), "processes": processes, "dask": dask, "partition": partition, "model": model}
+    process = context.Process(target=_build, args=(spec, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    if "error" in result:
+        raise RuntimeError(f"{label}: {result['error']}")
+    return Measure(label, result["documents"], words, result["seconds"], result["rss_parent"], result["rss_worker"],
+                   round(result["other_cores"], 2))
+
+
+@dataclass
+class ScaleResult:
+    processes: int
+    documents: int
+    large: int | None
+    single: Measure
+    multi: Measure
+    dask: Measure | None = None
+    large_multi: Measure | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def speedup(self) -> float:
+        return self.single.seconds / self.multi.seconds
+
+    @property
+    def dask_ratio(self) -> float | None:
+        """Dask time / local time, both with N processes (> 1: Dask is slower)."""
+        return self.dask.seconds / self.multi.seconds if self.dask else None
+
+    def rss_ratio(self) -> tuple[float, float] | None:
+        """Peak RSS on ``large`` documents / on ``documents``: (building process, largest worker)."""
+        if self.large_multi is None:
+            return None
+        small, large = self.multi, self.large_multi
+        worker = large.rss_worker / small.rss_worker if small.rss_worker else 0.0
+        return large.rss_parent / small.rss_parent, worker
+
+    def to_dict(self) -> dict:
+        rss = self.rss_ratio()
+        return {
+            "processes": self.processes,
+            "documents": self.documents,
+            "large": self.large,
+            "runs": [m.to_dict() for m in (self.single, self.multi, self.dask, self.large_multi) if m is not None],
+            "speedup": round(self.speedup, 3),
+            "dask_over_local": None if self.dask is None else round(self.dask_ratio, 3),
+            "rss_ratio_parent": None if rss is None else round(rss[0], 3),
+            "rss_ratio_worker": None if rss is None else round(rss[1], 3),
+            "notes": self.notes,
+        }
+
+
+def bench_scale(
+    documents: int = 2000,
+    *,
+    large: int | None = 20000,
+    processes: int | None = None,
+    dask: bool = True,
+    partition_size: int | None = None,
+    model: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ScaleResult:
+    """Build ``documents`` synthetic documents with 1 and with N processes (and on Dask), then ``large`` ones."""
+    from kg.scale.parallel import default_processes
+
+    processes = processes or default_processes()
+    say = progress or (lambda line: None)
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as folder:
+        small_path = Path(folder) / "small.jsonl"
+        words = write_synthetic(small_path, documents)
+        say(f"{documents:,} synthetic documents, {words:,} words; {processes} processes")
+        single = measure_build("local, 1 process", small_path, words, processes=1, model=model)
+        say(f"  1 process: {single.seconds:.1f} s")
+        multi = measure_build(f"local, {processes} processes", small_path, words, processes=processes, partition=partition_size, model=model)
+        say(f"  {processes} processes: {multi.seconds:.1f} s")
+        result = ScaleResult(processes, documents, large, single, multi)
+        if dask:
+            result.dask = measure_build(f"Dask LocalCluster, {processes} workers", small_path, words,
+                                        processes=processes, dask=True, partition=partition_size, model=model)
+            say(f"  Dask: {result.dask.seconds:.1f} s")
+        if large:
+            large_path = Path(folder) / "large.jsonl"
+            large_words = write_synthetic(large_path, large)
+            say(f"{large:,} synthetic documents, {large_words:,} words (memory)")
+            result.large_multi = measure_build(f"local, {processes} processes, {large:,} documents", large_path,
+                                               large_words, processes=processes, partition=partition_size, model=model)
+            say(f"  {processes} processes: {result.large_multi.seconds:.1f} s")
+    # other work on the machine slows the runs unevenly: say how busy it was
+    result.notes.append(f"load average (1 min) before {load:.2f}, after {os.getloadavg()[0]:.2f}, on {os.cpu_count()} cores")
+    return result

@@ -1,0 +1,121 @@
+"""Lazy input for builds that do not fit in memory.
+
+:func:`kg.ingest.read_path` reads a whole file before it yields the first
+document, which is right for an article and wrong for a JSON Lines file of a
+year of news. :func:`stream_inputs` yields the same documents and errors, but
+reads ``.jsonl`` files line by line, so memory does not grow with the input.
+:func:`count_inputs` counts documents cheaply (newlines, files) for a
+progress bar's ETA.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.jsonl").write_text('{"id": "a", "text": "Hi"}\\nnot json\\n{"text": "Yo"}\\n')
+>>> [getattr(item, "id", str(item)) for item in stream_inputs([str(folder / "a.jsonl")])]  # doctest: +ELLIPSIS
+['a', '...a.jsonl:2: invalid JSON: Expecting value', 'doc-...']
+>>> count_inputs([str(folder)])
+3
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from kg.ingest import IngestError, read_inputs, read_jsonl, read_path
+from kg.records import Document
+
+__all__ = ["count_inputs", "stream_inputs"]
+
+_JSONL = {".jsonl", ".ndjson"}
+_READABLE = {".txt", ".text", ".md", "", ".html", ".htm", ".xhtml"} | _JSONL
+
+
+def _lines(path: Path, errors: list[IngestError]) -> Iterator[str]:
+    """Decoded lines of a file, read lazily; invalid UTF-8 is replaced and reported once."""
+    with open(path, "rb") as stream:
+        head = stream.read(8192)
+        if b"\x00" in head:
+            errors.append(IngestError(str(path), None, "binary file, skipped"))
+            return
+        stream.seek(0)
+        reported = False
+        for number, raw in enumerate(stream, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                if not reported:
+                    message = f"invalid UTF-8 at line {number}, byte {error.start}, decoded with replacement characters"
+                    errors.append(IngestError(str(path), None, message, skipped=False))
+                    reported = True
+                yield raw.decode("utf-8", errors="replace")
+
+
+def _stream_jsonl(path: Path, default_date: str | None) -> Iterator[Document | IngestError]:
+    errors: list[IngestError] = []
+    lines = _lines(path, errors)
+    for item in read_jsonl(lines, str(path), default_date):
+        while errors:
+            yield errors.pop(0)
+        yield item
+    yield from errors
+
+
+def _stream_path(path: Path, default_date: str | None) -> Iterator[Document | IngestError]:
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in child.relative_to(path).parts):
+                continue
+            if child.suffix.lower() in _READABLE:
+                yield from _stream_path(child, default_date)
+        return
+    if path.is_file() and path.suffix.lower() in _JSONL:
+        try:
+            yield from _stream_jsonl(path, default_date)
+        except OSError as error:
+            yield IngestError(str(path), None, f"cannot read: {error.strerror}")
+        return
+    yield from read_path(path, default_date)
+
+
+def stream_inputs(
+    inputs: Iterable[str], default_date: str | None = None, stdin: IO[str] | None = None
+) -> Iterator[Document | IngestError]:
+    """What :func:`kg.ingest.read_inputs` yields, with JSON Lines files read one line at a time."""
+    for item in inputs:
+        if item == "-":
+            yield from read_inputs([item], default_date, stdin=stdin)
+        else:
+            yield from _stream_path(Path(item), default_date)
+
+
+def _count_lines(path: Path) -> int:
+    count, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def count_inputs(inputs: Iterable[str]) -> int | None:
+    """About how many documents the inputs hold (lines of JSON Lines, one per other file); ``None`` for stdin."""
+    total = 0
+    for item in inputs:
+        if item == "-":
+            return None
+        path = Path(item)
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for file in files:
+            if path.is_dir() and any(part.startswith(".") for part in file.relative_to(path).parts):
+                continue
+            suffix = file.suffix.lower()
+            if suffix in _JSONL:
+                try:
+                    total += _count_lines(file)
+                except OSError:
+                    continue
+            elif suffix in _READABLE:
+                total += 1
+    return total

@@ -1,0 +1,118 @@
+"""Extraction over processes: one function mapped over partitions of the input.
+
+:func:`extract_partition` is the unit of work: a list of documents in, their
+extractions out, with the spaCy pipeline of the settings loaded once per
+process (:func:`kg.nlp.load_pipeline`) and run by ``nlp.pipe`` in batches of
+``settings.batch_size``. :func:`extract_parallel` maps it over a local
+process pool and :mod:`kg.scale.cluster` over a Dask cluster.
+
+Why not ``nlp.pipe(n_process=N)``: spaCy's multiprocessing sends every Doc
+back to the parent as ``Doc.to_bytes()`` (tokens, tensor, user data through
+msgpack), which the ir-kg records in ``Doc._.kg_relations`` cannot pass
+(``TypeError: can not serialize 'Relation' object``), and the parent would
+spend its time deserialising Docs it only turns into records. Here the
+workers return the records (pickled, about 5 kB a document), so the parent
+only merges and writes.
+
+>>> list(partitions(range(5), 2))
+[[0, 1], [2, 3], [4]]
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterable, Iterator, Sequence, TypeVar
+
+from kg.records import Document, Extraction
+from kg.settings import Settings
+
+__all__ = ["default_processes", "extract_parallel", "extract_partition", "partitions"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def default_processes() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def partitions(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
+    if size < 1:
+        raise ValueError("partition size must be at least 1")
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def extract_partition(documents: Sequence[Document], settings: Settings) -> list[Extraction]:
+    """The extractions of ``documents``, in order; the pipeline is built once per process."""
+    from kg.nlp import load_pipeline
+
+    return list(load_pipeline(settings).extract_many(documents, n_process=1))
+
+
+def _start_worker(settings: Settings) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the build, the workers finish quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from kg.nlp import load_pipeline
+
+    load_pipeline(settings)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:  # workers forked from a clean server: no threads or open stores of the parent
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kg.scale.parallel", "kg.nlp"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def extract_parallel(
+    documents: Iterable[Document],
+    settings: Settings,
+    *,
+    processes: int | None = None,
+    partition_size: int | None = None,
+) -> Iterator[Extraction]:
+    """Extractions of ``documents`` in input order, from ``processes`` worker processes.
+
+    The input is read lazily, ``partition_size`` documents (default:
+    ``settings.batch_size``) at a time, with at most two partitions per
+    worker in flight, so memory does not grow with the input. With one
+    process, or an input that fits in one partition, everything runs here.
+    """
+    processes = processes or default_processes()
+    size = partition_size or settings.batch_size
+    iterator = iter(documents)
+    head = list(itertools.islice(iterator, size + 1))
+    if processes <= 1 or len(head) <= size:
+        from kg.nlp import load_pipeline
+
+        yield from load_pipeline(settings).extract_many(itertools.chain(head, iterator), n_process=1)
+        return
+    window = 2 * processes
+    log.info("extracting with %d processes, %d documents a partition", processes, size)
+    with ProcessPoolExecutor(processes, mp_context=_context(), initializer=_start_worker, initargs=(settings,)) as pool:
+        pending: deque = deque()
+        try:
+            for part in partitions(itertools.chain(head, iterator), size):
+                pending.append(pool.submit(extract_partition, part, settings))
+                while len(pending) >= window:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
