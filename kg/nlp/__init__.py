@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.records import Document, Entity, Extraction, Mention
+from kg.records import Document, Entity, Extraction, Mention, Relation
 from kg.settings import Settings
 
 __all__ = ["build_nlp", "Pipeline", "load_pipeline", "doc_to_extraction"]
@@ -65,7 +65,8 @@ def doc_to_extraction(doc: Doc, document: Document) -> Extraction:
         Entity(document.id, ent_id, info["type"], info["label"], tuple(mentions.get(ent_id, ())))
         for ent_id, info in sorted((doc._.kg_entities or {}).items())
     )
-    relations = tuple(r.replace(doc=document.id) for r in (doc._.get("kg_relations") or ()) ) if Doc.has_extension("kg_relations") else ()
+    raw = (doc._.get("kg_relations") or ()) if Doc.has_extension("kg_relations") else ()
+    relations = tuple(Relation.from_dict({**r, "doc": document.id}) for r in raw)
     return Extraction(document, entities, relations)
 
 

@@ -55,5 +55,7 @@ class RelationComponent:
                 kept.append(relation)
         doc._.kg_entities = entities
         # a stable order, whatever the process's string hashing (PYTHONHASHSEED)
-        doc._.kg_relations = sorted(kept, key=lambda r: (r.key(), r.evidence.start if r.evidence else -1))
+        # plain dicts (serialisable, so nlp.pipe(n_process=N) works), in a stable order whatever the hash seed
+        kept.sort(key=lambda r: (r.key(), r.evidence.start if r.evidence else -1))
+        doc._.kg_relations = [r.to_dict() for r in kept]
         return doc
