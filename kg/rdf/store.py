@@ -231,6 +231,22 @@ class BuildReport:
     transactions: int = 0
 
 
+def new_documents(documents: Iterable[Document], store, report: BuildReport, progress=None) -> Iterator[Document]:
+    """The documents not in ``store`` yet (by id or by text); the others are counted in ``report`` as skipped."""
+    ids, hashes = document_index(store)
+    for document in documents:
+        digest = content_hash(document.text)
+        if document.id in ids or digest in hashes:
+            log.info("%s: already in the store, skipped", document.id)
+            report.skipped.append(document.id)
+            if progress is not None:
+                progress(skipped=1)
+            continue
+        ids.add(document.id)
+        hashes.add(digest)
+        yield document
+
+
 def build_store(
     store: ox.Store,
     documents: Iterable[Document],
@@ -250,21 +266,7 @@ def build_store(
     committed batch (:class:`kg.scale.progress.BuildProgress.advance`).
     Every ``flush_every`` transactions the store is flushed (:func:`flush_store`).
     """
-    ids, hashes = document_index(store)
     report = BuildReport()
-
-    def new_documents() -> Iterator[Document]:
-        for document in documents:
-            digest = content_hash(document.text)
-            if document.id in ids or digest in hashes:
-                log.info("%s: already in the store, skipped", document.id)
-                report.skipped.append(document.id)
-                if progress is not None:
-                    progress(skipped=1)
-                continue
-            ids.add(document.id)
-            hashes.add(digest)
-            yield document
 
     def flush(batch: KnowledgeGraph) -> None:
         report.triples_sent += write_graph(store, batch)
@@ -275,7 +277,7 @@ def build_store(
         if progress is not None:
             progress(added=len(batch.documents))
 
-    fresh = new_documents()
+    fresh = new_documents(documents, store, report, progress)
     first = next(fresh, None)
     if first is None:  # nothing new: the extractor (a spaCy pipeline) is never started
         return report

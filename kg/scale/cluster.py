@@ -42,7 +42,7 @@ import pyoxigraph as ox
 
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, content_hash
 from kg.rdf.convert import ntriples, relation_triples
-from kg.rdf.store import FLUSH_EVERY, BuildReport, document_index, flush_store, write_graph
+from kg.rdf.store import FLUSH_EVERY, BuildReport, flush_store, new_documents, write_graph
 from kg.records import Document
 from kg.scale.parallel import default_processes, extract_partition, partitions
 from kg.settings import Settings
@@ -95,20 +95,6 @@ def write_shard(store, shard: Shard, folder: Path, *, keep: bool = False) -> int
     return shard.triples + write_graph(store, commit)
 
 
-def _fresh(documents: Iterable[Document], store, report: BuildReport, progress) -> Iterator[Document]:
-    ids, hashes = document_index(store)
-    for document in documents:
-        digest = content_hash(document.text)
-        if document.id in ids or digest in hashes:
-            report.skipped.append(document.id)
-            if progress is not None:
-                progress(skipped=1)
-            continue
-        ids.add(document.id)
-        hashes.add(digest)
-        yield document
-
-
 def _client(address: str, workers: int | None):
     from dask.distributed import Client, LocalCluster
 
@@ -140,7 +126,7 @@ def build_dask(
     settings = settings or Settings()
     partition_size = partition_size or 64
     report = BuildReport()
-    fresh = _fresh(documents, store, report, progress)
+    fresh = new_documents(documents, store, report, progress)
     first = next(fresh, None)
     if first is None:  # nothing new: no cluster is started
         return report
