@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
@@ -31,19 +30,14 @@ def _fail(message: str, code: int = 2) -> None:
 
 @contextmanager
 def _atomic_output(path: Optional[Path]):
-    """Write to ``path`` through a temporary file renamed on success (stdout if None)."""
+    """Write to ``path`` whole or not at all (:func:`kg.atomic.atomic_write`); stdout if None."""
     if path is None:
         yield sys.stdout
         return
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            yield stream
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from kg.atomic import atomic_write
+
+    with atomic_write(path) as stream:
+        yield stream
 
 
 def _documents(inputs: list[str], date: str | None, errors: list, reader=None):

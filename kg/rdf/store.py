@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write
 from kg.graph.knowledge import KnowledgeGraph, content_hash
 from kg.rdf.convert import (
     PREFIXES,
@@ -304,15 +303,8 @@ def export_store(store: ox.Store, output: str | Path | BinaryIO, format: str) ->
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose from {', '.join(EXPORT_FORMATS)}")
     if isinstance(output, (str, Path)):
-        path = Path(output)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                export_store(store, stream, format)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(output, "wb") as stream:
+            export_store(store, stream, format)
         return
     if format == "graphml":
         from kg.graph.graphml import write_graphml

@@ -24,6 +24,8 @@ import logging
 import sys
 from pathlib import Path
 
+from kg.atomic import atomic_write
+
 __all__ = ["SOURCE", "neighbour_pairs", "write_borders"]
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def write_borders(countries: dict, states: set[str], path: Path) -> int:
     known = {(r["a"], r["b"]) for r in rows}
     rows += [r for r in kept if (r["a"], r["b"]) not in known]
     rows.sort(key=lambda r: (r["a"], r["b"]))
-    with open(path, "w", encoding="utf-8", newline="") as stream:
+    with atomic_write(path) as stream:
         writer = csv.DictWriter(stream, _FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

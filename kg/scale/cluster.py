@@ -40,6 +40,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, content_hash
 from kg.rdf.convert import ntriples, relation_triples
 from kg.rdf.store import FLUSH_EVERY, BuildReport, flush_store, new_documents, write_graph
@@ -83,7 +84,8 @@ def extract_shard(documents: Sequence[Document], settings: Settings, index: int)
 def write_shard(store, shard: Shard, folder: Path, *, keep: bool = False) -> int:
     """Bulk-load a shard's triples, then commit its documents and entities; returns the triples written."""
     path = Path(folder) / f"shard-{shard.index:05d}.nt"
-    path.write_bytes(shard.ntriples)
+    with atomic_write(path, "wb") as stream:  # a kept shard is never half written
+        stream.write(shard.ntriples)
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     if not keep:
         path.unlink()
@@ -176,5 +178,5 @@ def _write_entities(store, path: Path) -> None:
 
     query = f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ {_ENTITY_TYPES} ?e a ?type ; ?p ?o }}"
     triples = store.query(query, prefixes=PREFIXES)
-    with open(path, "wb") as stream:
+    with atomic_write(path, "wb") as stream:
         ox.serialize(triples, stream, ox.RdfFormat.N_TRIPLES)

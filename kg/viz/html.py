@@ -37,12 +37,12 @@ import html
 import logging
 import os
 import re
-import tempfile
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kg.atomic import atomic_write
 from kg.graph.knowledge import KnowledgeGraph
 from kg.viz.layout import layout
 from kg.viz.view import GraphView, ViewEdge, select
@@ -443,16 +443,6 @@ def to_html(
     return net.generate_html(name="graph.html")
 
 
-def _file_mode(path: Path) -> int:
-    """The mode the page gets: the old file's, or what ``open()`` would give under the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_html(kg: KnowledgeGraph, path: str | os.PathLike, **options) -> Path:
     """Write :func:`to_html` to ``path`` atomically (a temporary file renamed on success).
 
@@ -461,15 +451,8 @@ def write_html(kg: KnowledgeGraph, path: str | os.PathLike, **options) -> Path:
     """
     path = Path(path)
     page = to_html(kg, **options)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(page)
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as stream:
+        stream.write(page)
     log.info("%s: %d bytes", path, len(page.encode("utf-8")))
     return path
 
