@@ -88,6 +88,8 @@ def make_corpus(folder: Path, long_chars: int = LONG_CHARS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     (folder / "latin1.txt").write_bytes(TEXT_LATIN1.encode("latin-1"))
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")  # not a kind kg reads
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: passed over in silence
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "whitespace.md").write_text("  \n\n\t \n", encoding="utf-8")
     (folder / "long.txt").write_text(long_text(long_chars), encoding="utf-8")
@@ -116,7 +118,8 @@ EXPECTED = {
 #: Each bad input: (file name, line or None, words the message must contain, skipped?).
 REPORTED = [
     ("binary.txt", None, "binary", True),
-    ("latin1.txt", None, "UTF-8", False),
+    ("latin1.txt", 1, "UTF-8", False),
+    ("scan.pdf", None, "unsupported file type '.pdf'", True),
     ("empty.txt", None, "empty", True),
     ("whitespace.md", None, "empty", True),
     ("long.txt", None, "split", False),

@@ -23,11 +23,13 @@ from kg.ingest.clean import _CONTROL, clean_text
 from kg.ingest.html import html_to_document_fields
 from kg.records import Document
 
-__all__ = ["IngestError", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
+__all__ = ["IngestError", "folder_files", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+#: What a folder is searched for; other files in it are reported, not read.
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -127,17 +129,34 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, IngestError | None]:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         text = raw.decode("utf-8-sig", errors="replace")
-        return text, IngestError(name, None, f"invalid UTF-8 at byte {error.start}, decoded with replacement characters", skipped=False)
+        line = raw.count(b"\n", 0, error.start) + 1
+        message = f"invalid UTF-8 at byte {error.start}, decoded with replacement characters"
+        return text, IngestError(name, line, message, skipped=False)
+
+
+def folder_files(folder: Path) -> Iterator[Path | IngestError]:
+    """The readable files under ``folder``, sorted; other files as errors ("unsupported file type").
+
+    Hidden files and folders (``.git``, ``.DS_Store``) are passed over in silence.
+    """
+    for child in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in child.relative_to(folder).parts):
+            continue
+        if child.suffix.lower() in READABLE_SUFFIXES:
+            yield child
+        else:
+            kinds = ", ".join(sorted(s for s in READABLE_SUFFIXES if s))
+            yield IngestError(str(child), None, f"unsupported file type {child.suffix!r}, skipped (reads {kinds})")
 
 
 def read_path(path: Path, default_date: str | None = None) -> Iterator[Document | IngestError]:
-    """Documents of one file or, recursively, of a folder (hidden files skipped)."""
+    """Documents of one file or, recursively, of a folder (hidden files skipped, others reported)."""
     name = str(path)
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if any(part.startswith(".") for part in child.relative_to(path).parts):
-                continue
-            if child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
+        for child in folder_files(path):
+            if isinstance(child, IngestError):
+                yield child
+            else:
                 yield from read_path(child, default_date)
         return
     if not path.exists():

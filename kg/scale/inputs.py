@@ -21,13 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from kg.ingest import IngestError, read_inputs, read_jsonl, read_path
+from kg.ingest import IngestError, folder_files, read_inputs, read_jsonl, read_path
+from kg.ingest.files import JSONL_SUFFIXES, READABLE_SUFFIXES
 from kg.records import Document
 
 __all__ = ["count_inputs", "stream_inputs"]
-
-_JSONL = {".jsonl", ".ndjson"}
-_READABLE = {".txt", ".text", ".md", "", ".html", ".htm", ".xhtml"} | _JSONL
 
 
 def _lines(path: Path, errors: list[IngestError]) -> Iterator[str]:
@@ -46,8 +44,8 @@ def _lines(path: Path, errors: list[IngestError]) -> Iterator[str]:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 if not reported:
-                    message = f"invalid UTF-8 at line {number}, byte {error.start}, decoded with replacement characters"
-                    errors.append(IngestError(str(path), None, message, skipped=False))
+                    message = f"invalid UTF-8 at byte {error.start} of the line, decoded with replacement characters"
+                    errors.append(IngestError(str(path), number, message, skipped=False))
                     reported = True
                 yield raw.decode("utf-8", errors="replace")
 
@@ -64,13 +62,13 @@ def _stream_jsonl(path: Path, default_date: str | None) -> Iterator[Document | I
 
 def _stream_path(path: Path, default_date: str | None) -> Iterator[Document | IngestError]:
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if any(part.startswith(".") for part in child.relative_to(path).parts):
-                continue
-            if child.suffix.lower() in _READABLE:
+        for child in folder_files(path):
+            if isinstance(child, IngestError):
+                yield child
+            else:
                 yield from _stream_path(child, default_date)
         return
-    if path.is_file() and path.suffix.lower() in _JSONL:
+    if path.is_file() and path.suffix.lower() in JSONL_SUFFIXES:
         try:
             yield from _stream_jsonl(path, default_date)
         except OSError as error:
@@ -106,16 +104,15 @@ def count_inputs(inputs: Iterable[str]) -> int | None:
         if item == "-":
             return None
         path = Path(item)
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        files = [path] if path.is_file() else folder_files(path) if path.is_dir() else []
         for file in files:
-            if path.is_dir() and any(part.startswith(".") for part in file.relative_to(path).parts):
+            if isinstance(file, IngestError):
                 continue
-            suffix = file.suffix.lower()
-            if suffix in _JSONL:
+            if file.suffix.lower() in JSONL_SUFFIXES:
                 try:
                     total += _count_lines(file)
                 except OSError:
                     continue
-            elif suffix in _READABLE:
+            else:
                 total += 1
     return total
