@@ -227,7 +227,6 @@ def build(
     dask: Optional[str] = typer.Option(None, "--dask", help="Extract on Dask: 'local' (a LocalCluster) or a scheduler address tcp://host:8786."),
     shards: Optional[Path] = typer.Option(None, "--shards", help="With --dask: keep the N-Triples shards (and entities.nt) in this folder."),
     update_url: Optional[str] = typer.Option(None, "--update-url", help="Remote store: SPARQL Update endpoint (default: derived from --store)."),
-    graph_store_url: Optional[str] = typer.Option(None, "--graph-store-url", help="Remote store: Graph Store endpoint for bulk loads (e.g. http://host:7878/store)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on a terminal, log lines otherwise (default: on)."),
     model: Optional[str] = ModelOption,
 ):
@@ -248,7 +247,7 @@ def build(
     settings = _settings(model)
     errors: list = []
     documents = _documents(inputs, date, errors, reader=stream_inputs)
-    target = _open_store(store, update_url=update_url, graph_store_url=graph_store_url)
+    target = _open_store(store, update_url=update_url)
     show = progress is not False
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
     try:

@@ -14,6 +14,7 @@ during-commit   a forked child kills the process 0.5 ms into the second batch's 
 after-commit    the second batch committed, before anything else
 final-flush     before the last flush of the store's buffers (committed data only in the WAL)
 workers         a two-process build, killed with its workers at the second commit
+dask-shard      a Dask build: the first shard's statements bulk-loaded, its documents not yet committed
 errors-report   half of the ``--errors`` report written
 export          an export fully written to its temporary file, not yet renamed
 """
@@ -29,6 +30,7 @@ import kg.atomic
 import kg.cli
 import kg.nlp
 import kg.rdf.store
+import kg.scale.cluster
 
 
 def die() -> None:
@@ -124,6 +126,7 @@ POINTS = {
     "after-commit": lambda: on_call(kg.rdf.store, "write_graph", 2, before=False),
     "final-flush": lambda: on_call(kg.rdf.store, "flush_store", 1),
     "workers": lambda: on_call(kg.rdf.store, "write_graph", 2),
+    "dask-shard": lambda: on_call(kg.scale.cluster, "write_graph", 1),
     "errors-report": lambda: kill_mid_write(kg.cli, "_atomic_output"),
     "export": lambda: kill_before_rename(),
 }

@@ -31,6 +31,7 @@ BUILD_POINTS = [
     "after-commit",
     "final-flush",
     "workers",
+    "dask-shard",
     "errors-report",
 ]
 OLD_REPORT = "the report of an earlier build\n"
@@ -47,9 +48,9 @@ def corpus(tmp_path_factory) -> Path:
     return path
 
 
-def _build_args(corpus: Path, store: Path, errors: Path, processes: int = 1) -> list[str]:
+def _build_args(corpus: Path, store: Path, errors: Path, processes: int = 1, dask: bool = False) -> list[str]:
     return ["build", str(corpus), "--store", str(store), "--batch-size", "2", "--partition-size", "2",
-            "--processes", str(processes), "--no-progress", "--errors", str(errors)]
+            "--processes", str(processes), "--no-progress", "--errors", str(errors), *(["--dask", "local"] if dask else [])]
 
 
 def _triples(store: Path) -> set:
@@ -80,9 +81,9 @@ def _killed(point: str, command: list[str]) -> subprocess.CompletedProcess:
 def test_a_killed_build_leaves_a_valid_store_that_resumes_to_the_same_graph(point, corpus, reference, tmp_path):
     store, errors = tmp_path / "store", tmp_path / "errors.jsonl"
     errors.write_text(OLD_REPORT, encoding="utf-8")
-    args = _build_args(corpus, store, errors, processes=2 if point == "workers" else 1)
-
-    _killed(point, args)
+    if point == "dask-shard":
+        pytest.importorskip("dask.distributed")
+    _killed(point, _build_args(corpus, store, errors, processes=2 if point == "workers" else 1, dask=point == "dask-shard"))
 
     assert errors.read_text(encoding="utf-8") == OLD_REPORT  # never half a report
     assert open_store(store, read_only=True) is not None

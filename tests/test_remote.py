@@ -129,13 +129,13 @@ def test_remote_bulk_load_by_graph_store_and_by_update(server):
 
 
 @pytest.mark.model
-def test_remote_dask_scheduler_address_bulk_loads_shards_into_the_server(server, dev_path, dev_extractions):
-    """`--dask tcp://…` (a scheduler started here, as on a cluster) into `--store http://…` (Graph Store POST)."""
+def test_remote_dask_scheduler_address_writes_shards_into_the_server(server, dev_path, dev_extractions):
+    """`--dask tcp://…` (a scheduler started here, as on a cluster) into `--store http://…` (one update a shard)."""
     distributed = pytest.importorskip("dask.distributed")
     from kg.ingest import read_path
     from kg.scale.cluster import build_dask
 
-    remote = open_store(f"{server}/sparql", graph_store_url=f"{server}/store")
+    remote = open_store(f"{server}/sparql")
     documents = [d for d in read_path(dev_path)][:6]
     subset = {d.id for d in documents}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:

@@ -171,8 +171,8 @@ def document_index(store: ox.Store) -> tuple[set[str], set[str]]:
 # -- writing ------------------------------------------------------------------
 
 
-def write_graph(store: ox.Store, kg: KnowledgeGraph) -> int:
-    """Add ``kg`` to the store in one transaction; returns the number of triples sent.
+def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
+    """Add ``kg`` (and the N-Triples text ``extra``) to the store in one transaction; returns the triples sent.
 
     Statements, documents and direct triples are sets, so writing them again
     changes nothing. An entity already in the store keeps its type and label
@@ -198,7 +198,7 @@ def write_graph(store: ox.Store, kg: KnowledgeGraph) -> int:
     update = ""
     if delete:
         update += "DELETE DATA {\n" + ntriples(delete) + "} ;\n"
-    update += "INSERT DATA {\n" + ntriples(insert) + "}"
+    update += "INSERT DATA {\n" + ntriples(insert) + extra + "}"
     store.update(update)
     return len(insert)
 

@@ -10,18 +10,18 @@ partition into a :class:`~kg.graph.KnowledgeGraph` and returns
   as N-Triples text — sets, so loading them twice changes nothing;
 - its documents and its entities (type, label, mentions), which are small.
 
-The client takes the shards back in partition order, writes each to
-``shard-NNNNN.nt``, bulk-loads it (pyoxigraph ``bulk_load``; a remote
-store gets a Graph Store POST) and then commits the partition's documents
-and entities in one transaction (:func:`kg.rdf.store.write_graph`, which
-adds mention counts to entities already stored). Documents are the marker
-that a re-run skips, so an interrupted build re-extracts at most the
-partitions in flight and finishes; entities are written in input order, so
+The client takes the shards back in partition order and commits each —
+its triples, documents and entities — in one transaction
+(:func:`kg.rdf.store.write_graph`, which adds mention counts to entities
+already stored), so a build killed at any moment leaves a valid store.
+Documents are the marker that a re-run skips, so an interrupted build
+re-extracts at most the partitions in flight and finishes; entities are written in input order, so
 the graph is the one a local build makes (first type and label seen win).
 At most two partitions per worker are in flight.
 
-Any triple store can load the shards: with ``shard_dir`` they are kept, and
-``entities.nt`` (every entity of the store, after the build) is written beside them.
+Any triple store can load the shards: with ``shard_dir`` they are written there
+(``shard-NNNNN.nt``), and ``entities.nt`` (every entity of the store, after
+the build) beside them.
 
 ``address`` is ``"local"`` (a ``LocalCluster`` of ``workers`` processes on
 127.0.0.1) or a scheduler address (``tcp://host:8786``) whose workers have
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import tempfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,20 +80,23 @@ def extract_shard(documents: Sequence[Document], settings: Settings, index: int)
     )
 
 
-def write_shard(store, shard: Shard, folder: Path, *, keep: bool = False) -> int:
-    """Bulk-load a shard's triples, then commit its documents and entities; returns the triples written."""
-    path = Path(folder) / f"shard-{shard.index:05d}.nt"
-    with atomic_write(path, "wb") as stream:  # a kept shard is never half written
-        stream.write(shard.ntriples)
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    if not keep:
-        path.unlink()
+def write_shard(store, shard: Shard, folder: Path | None = None, *, keep: bool = False) -> int:
+    """Commit a shard — its triples, documents and entities — in one transaction; returns the triples written.
+
+    One transaction, not a bulk load followed by a commit: a build killed
+    between the two would leave statements about undescribed entities (a
+    store that fails ``kg validate``). With ``keep`` the shard is also
+    written to ``folder`` for other triple stores.
+    """
+    if keep:
+        with atomic_write(Path(folder) / f"shard-{shard.index:05d}.nt", "wb") as stream:
+            stream.write(shard.ntriples)
     commit = KnowledgeGraph(entries={})
     for info in shard.documents:
         commit.add_document(info)
     for node, attributes in shard.entities:
         commit.graph.add_node(node, **attributes)
-    return shard.triples + write_graph(store, commit)
+    return shard.triples + write_graph(store, commit, extra=shard.ntriples.decode("utf-8"))
 
 
 def _client(address: str, workers: int | None):
@@ -133,9 +135,9 @@ def build_dask(
     if first is None:  # nothing new: no cluster is started
         return report
     keep = shard_dir is not None
-    temporary = None if keep else tempfile.TemporaryDirectory(prefix="kg-shards-")
-    folder = Path(shard_dir) if keep else Path(temporary.name)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(shard_dir) if keep else None
+    if keep:
+        folder.mkdir(parents=True, exist_ok=True)
     client, cluster = _client(address, workers)
     try:
         window = 2 * max(1, len(client.scheduler_info()["workers"]))
@@ -168,8 +170,6 @@ def build_dask(
         client.close()
         if cluster is not None:
             cluster.close()
-        if temporary is not None:
-            temporary.cleanup()
     return report
 
 
