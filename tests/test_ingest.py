@@ -106,3 +106,12 @@ def test_screen_skips_other_languages_splits_long_documents_and_renames_duplicat
     parts = [d for d in docs if d.id.startswith("big#")]
     assert len(parts) >= 2 and all(len(p.text) <= 100_000 for p in parts)
     assert sum(len(p.text) for p in parts) >= len(long_text) - 2 * len(parts)
+
+
+def test_ingest_bidi_overrides_and_nul_never_reach_a_document():
+    """Explicit bidi controls (RLO, isolates) would make a label display other than it reads."""
+    line = json.dumps({"id": "a\u202eb", "text": "Iran\u202e condemned\u2066 Israel\u0000.", "title": "x\u2067y\u202c"})
+    (document,) = list(read_jsonl([line], "bidi.jsonl"))
+    for value in (document.id, document.text, document.title):
+        assert not any(c in value for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0000"), value
+    assert document.text == "Iran condemned Israel."

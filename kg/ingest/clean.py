@@ -7,6 +7,8 @@ Machine-translated and scraped news often carries tag debris such as
 'stable.\\n\\nIran is the neighbour'
 >>> clean_text("Tom &amp; Jerry<br/>next")
 'Tom & Jerry\\nnext'
+>>> clean_text("Iran\\u202e condemned\\u0000 it")
+'Iran condemned it'
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ _TAG_RUN = re.compile(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# C0 controls, zero-width space, BOM, and the explicit bidi embeddings, overrides and isolates
+# (U+202A-202E, U+2066-2069: "Trojan Source" text that displays other than it reads)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def _tag_replacement(match: re.Match) -> str:
