@@ -123,6 +123,8 @@ def open_store(
         if "lock" in str(error).lower():
             raise StoreError(f"{text}: the store is open for writing in another process") from error
         raise StoreError(f"{text}: cannot open the store: {error}") from error
+    except RuntimeError as error:  # RocksDB: e.g. a store that another process is creating right now
+        raise StoreError(f"{text}: not a complete store (being created by another process?): {error}") from error
 
 
 # -- reading ------------------------------------------------------------------
