@@ -3,7 +3,7 @@
 Never imports spaCy: the graph is built from :mod:`kg.records` alone.
 """
 
-from kg.graph.analysis import DyadEvent, centrality, dyad_history, goldstein_balance, neighbours
+from kg.graph.analysis import DyadEvent, centrality, communities, dyad_history, goldstein_balance, neighbours
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, Provenance, content_hash, valid_date
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "KnowledgeGraph",
     "Provenance",
     "centrality",
+    "communities",
     "content_hash",
     "dyad_history",
     "goldstein_balance",

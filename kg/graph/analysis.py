@@ -22,7 +22,7 @@ import networkx as nx
 from kg.graph.knowledge import KnowledgeGraph
 from kg.vocab import load_vocabulary
 
-__all__ = ["DyadEvent", "neighbours", "dyad_history", "goldstein_balance", "centrality"]
+__all__ = ["DyadEvent", "neighbours", "dyad_history", "goldstein_balance", "centrality", "communities"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,20 @@ def goldstein_balance(kg: KnowledgeGraph) -> dict[tuple[str, str], float]:
     return {pair: round(total, 3) for pair, total in sorted(totals.items(), key=lambda item: (-item[1], item[0]))}
 
 
+def _undirected(kg: KnowledgeGraph, predicate=None, modality=None, *, loops: bool = True) -> nx.Graph:
+    """The chosen edges as a simple undirected graph, weighted by support (entities without them left out)."""
+    predicates, modalities = _as_set(predicate), _as_set(modality)
+    simple = nx.Graph()
+    for s, o, data in kg.edges():
+        if (predicates is not None and data["predicate"] not in predicates) or (
+            modalities is not None and data["modality"] not in modalities
+        ) or (s == o and not loops):
+            continue
+        weight = simple.get_edge_data(s, o, {}).get("weight", 0) + data["support"]
+        simple.add_edge(s, o, weight=weight)
+    return simple
+
+
 def centrality(
     kg: KnowledgeGraph,
     measure: str = "degree",
@@ -146,16 +160,8 @@ def centrality(
     >>> next(iter(centrality(kg)))
     'RUS'
     """
-    predicates, modalities = _as_set(predicate), _as_set(modality)
-    simple = nx.Graph()
+    simple = _undirected(kg, predicate, modality)
     simple.add_nodes_from(kg.graph.nodes)
-    for s, o, data in kg.edges():
-        if (predicates is not None and data["predicate"] not in predicates) or (
-            modalities is not None and data["modality"] not in modalities
-        ):
-            continue
-        weight = simple.get_edge_data(s, o, {}).get("weight", 0) + data["support"]
-        simple.add_edge(s, o, weight=weight)
     if measure == "degree":
         scores = nx.degree_centrality(simple)
     elif measure == "betweenness":
@@ -165,3 +171,17 @@ def centrality(
     else:
         raise ValueError(f"measure must be 'degree', 'betweenness' or 'pagerank', not {measure!r}")
     return dict(sorted(scores.items(), key=lambda item: (-item[1], item[0])))
+
+
+def communities(kg: KnowledgeGraph, *, modality: str | Iterable[str] | None = "asserted", seed: int = 0) -> list[set[str]]:
+    """Louvain communities of the entities that have a relation, largest first (deterministic for a seed).
+
+    >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "allyOf", "RUS"), ("d1", None, "AZE", "allyOf", "TUR")])
+    >>> communities(kg)
+    [{'ARM', 'RUS'}, {'AZE', 'TUR'}]
+    """
+    graph = _undirected(kg, modality=modality, loops=False)
+    if graph.number_of_edges() == 0:
+        return []
+    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    return sorted(found, key=lambda c: (-len(c), sorted(c)))

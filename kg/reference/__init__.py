@@ -16,7 +16,7 @@ Who held an office on a date is :mod:`kg.resolve.terms`.
 """
 
 from kg.reference.consistency import Conflict, check_graph, check_store, conflicts_text
-from kg.reference.enrich import EnrichReport, ReferenceEdge, enrich_store, reference_edges
+from kg.reference.enrich import EnrichReport, enrich_store, reference_edges
 from kg.reference.facts import KINDS, Fact, ReferenceFacts, Source, cached_reference, load_reference, source_iri
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "Conflict",
     "EnrichReport",
     "Fact",
-    "ReferenceEdge",
     "ReferenceFacts",
     "Source",
     "cached_reference",

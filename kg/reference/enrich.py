@@ -44,7 +44,7 @@ from kg.reference.facts import KINDS, PREDICATES, Fact, ReferenceFacts, cached_r
 from kg.resolve.tables import Gazetteer, cached_gazetteer
 from kg.vocab import IR, IRS, PROV, load_vocabulary
 
-__all__ = ["EnrichReport", "ReferenceEdge", "enrich_store", "fact_triples", "reference_edges", "statement_iri"]
+__all__ = ["EnrichReport", "enrich_store", "fact_triples", "reference_edges", "statement_iri"]
 
 log = logging.getLogger(__name__)
 
@@ -219,23 +219,6 @@ def enrich_store(
     return report
 
 
-@dataclass(frozen=True)
-class ReferenceEdge:
-    """A reference fact as read from a store: for drawing it apart from text-derived edges."""
-
-    subject: str
-    predicate: str
-    object: str
-    source: str
-    start: str | None = None
-    end: str | None = None
-    office: str | None = None
-
-    @property
-    def current(self) -> bool:
-        return self.end is None
-
-
 _EDGES = """
 SELECT ?s ?p ?o ?source ?start ?end ?office WHERE {
   ?st a ir:ReferenceStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
@@ -244,11 +227,11 @@ SELECT ?s ?p ?o ?source ?start ?end ?office WHERE {
 """
 
 
-def reference_edges(store: ox.Store, *, current_only: bool = False) -> list[ReferenceEdge]:
-    """The reference facts of a store (:func:`kg.rdf.store.load_graph` leaves them out), sorted."""
+def reference_edges(store: ox.Store, *, current_only: bool = False) -> list[Fact]:
+    """The reference facts that a store holds (:func:`kg.rdf.store.load_graph` leaves them out), sorted."""
     value = lambda term: term.value if term is not None else None  # noqa: E731
     edges = {
-        ReferenceEdge(
+        Fact(
             entity_id(row["s"].value), row["p"].value.removeprefix(str(IR)), entity_id(row["o"].value),
             row["source"].value.removeprefix(source_iri("")), value(row["start"]), value(row["end"]), value(row["office"]),
         )

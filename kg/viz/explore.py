@@ -24,9 +24,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import networkx as nx
-
-from kg.graph.analysis import centrality, dyad_history, goldstein_balance
+from kg.graph.analysis import centrality, communities, dyad_history, goldstein_balance
 from kg.graph.knowledge import KnowledgeGraph
 from kg.vocab import load_vocabulary
 
@@ -160,25 +158,6 @@ def centrality_table(kg: KnowledgeGraph, *, top: int = 15, modality: str | None 
     frame.insert(0, "label", [_label(kg, n) for n in frame.index])
     frame.index.name = "id"
     return frame.sort_values(["pagerank", "degree"], ascending=False).head(top).round(4)
-
-
-def _simple(kg: KnowledgeGraph, modality: str | None) -> nx.Graph:
-    graph = nx.Graph()
-    for s, o, data in kg.edges():
-        if s == o or (modality is not None and data["modality"] != modality):
-            continue
-        weight = graph.get_edge_data(s, o, {}).get("weight", 0) + data["support"]
-        graph.add_edge(s, o, weight=weight)
-    return graph
-
-
-def communities(kg: KnowledgeGraph, *, modality: str | None = "asserted", seed: int = 0) -> list[set[str]]:
-    """Louvain communities of the entities that have a relation, largest first (deterministic for a seed)."""
-    graph = _simple(kg, modality)
-    if graph.number_of_edges() == 0:
-        return []
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    return sorted(found, key=lambda c: (-len(c), sorted(c)))
 
 
 def communities_table(kg: KnowledgeGraph, *, modality: str | None = "asserted", seed: int = 0, size: int = 2):
