@@ -177,8 +177,8 @@ def communities(kg: KnowledgeGraph, *, modality: str | Iterable[str] | None = "a
     """Louvain communities of the entities that have a relation, largest first (deterministic for a seed).
 
     >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "allyOf", "RUS"), ("d1", None, "AZE", "allyOf", "TUR")])
-    >>> communities(kg)
-    [{'ARM', 'RUS'}, {'AZE', 'TUR'}]
+    >>> [sorted(community) for community in communities(kg)]
+    [['ARM', 'RUS'], ['AZE', 'TUR']]
     """
     graph = _undirected(kg, modality=modality, loops=False)
     if graph.number_of_edges() == 0:
