@@ -433,25 +433,37 @@ def enrich(
 def serve(
     store: str = typer.Argument(..., help="Store folder (Oxigraph on disk), served read-only."),
     port: int = typer.Option(7878, "--port", min=0, max=65535, help="Port of the page and of /sparql (0: any free port)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="A loopback address (127.0.0.1, ::1, localhost)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; other than loopback only with --token."),
+    timeout: int = typer.Option(30, "--timeout", min=1, help="Seconds a query may run (Oxigraph's --timeout-s); then 504."),
+    max_result_mb: float = typer.Option(64.0, "--max-result-mb", min=0.001, help="Largest answer sent, in MiB; larger: 507."),
+    max_request_kb: int = typer.Option(1024, "--max-request-kb", min=1, help="Largest POST body, in KiB; larger: 413."),
+    max_concurrent: int = typer.Option(16, "--max-concurrent", min=1, help="Queries sent to Oxigraph at once; others wait, then 503."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="KG_SERVE_TOKEN", show_default=False,
+                                        help="Bearer token every request must carry (better: $KG_SERVE_TOKEN, not shown by ps)."),
 ):
     """A read-only SPARQL endpoint with a query page, the named queries and the graph view.
 
     Oxigraph (`oxigraph serve-read-only`, PyPI `oxigraph`) answers the queries on a private
-    loopback port; this front server passes /sparql to it and refuses updates.
+    loopback port; this front server passes /sparql to it and refuses updates and SERVICE.
+    With --token, requests need `Authorization: Bearer TOKEN`; a browser opens /?token=TOKEN once.
     """
     import signal
     import threading
 
-    from kg.serve import BackendError, serve as start
+    from kg.serve import BackendError, ServeSettings, is_loopback, serve as start
 
     if not Path(store).is_dir():
         _fail(f"{store}: no such store")
+    settings = ServeSettings(timeout=timeout, max_result_bytes=int(max_result_mb * 1024 * 1024),
+                             max_request_bytes=max_request_kb * 1024, max_concurrent=max_concurrent, token=token or None)
     try:
-        served = start(store, host=host, port=port)
+        served = start(store, host=host, port=port, settings=settings)
     except (ValueError, BackendError, OSError) as error:
         _fail(str(error))
-    typer.echo(f"kg serve: {served.url} (SPARQL endpoint {served.url}sparql); Ctrl-C stops", err=True)
+    if not is_loopback(host):
+        typer.echo(f"kg serve: warning: listening on {host} over plain HTTP; the token crosses the network unencrypted", err=True)
+    typer.echo(f"kg serve: {served.url} (SPARQL endpoint {served.url}sparql"
+               f"{'; token required' if token else ''}); Ctrl-C stops", err=True)
     stop = threading.Event()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda *_: stop.set())
@@ -459,6 +471,40 @@ def serve(
         stop.wait()
     finally:
         served.close()
+
+
+@bench_app.command("serve")
+def bench_serve_command(
+    store: str = typer.Argument(..., help="Store folder (Oxigraph on disk), served read-only on loopback."),
+    requests: int = typer.Option(2000, "--requests", min=1, max=100_000, help="Requests of each run."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, max=256, help="Clients sending at once."),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """Latency of kg serve (port 0, loopback) vs its own Oxigraph queried directly, same SPARQL, same run."""
+    from kg.serve import BackendError
+    from kg.serve.load import SPARQL_LABELS, bench_serve
+
+    if not Path(store).is_dir():
+        _fail(f"{store}: no such store")
+    try:
+        result = bench_serve(store, requests, concurrency)
+    except (RuntimeError, BackendError, OSError) as error:
+        _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    typer.echo(f"kg serve load test: {requests:,} requests a run, {concurrency} concurrent, loopback, store {store}")
+    typer.echo(f"{'run':<34}{'requests':>9}{'200':>7}{'other':>7}{'errors':>7}{'req/s':>8}"
+               f"{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}")
+    for label, run, labels in (("Oxigraph /query (direct, baseline)", result.direct, None),
+                               ("kg serve, SPARQL requests", result.front, SPARQL_LABELS),
+                               ("kg serve, all (with /queries)", result.front, None)):
+        s = run.summary(labels)
+        counts = (f"{run.ok:>7,}{sum(v for k, v in run.statuses.items() if k != 200):>7,}{sum(run.errors.values()):>7,}"
+                  f"{run.requests_per_s:>8.0f}") if labels is None else " " * 29
+        typer.echo(f"{label:<34}{s['count']:>9,}{counts}"
+                   f"{s['p50_ms']:>8.1f}{s['p90_ms']:>8.1f}{s['p99_ms']:>8.1f}{s['max_ms']:>8.1f}")
+    typer.echo(f"ratio kg serve / direct (SPARQL requests): p50 {result.ratio('p50'):.2f}, p99 {result.ratio('p99'):.2f}")
 
 
 @bench_app.command("sparql")

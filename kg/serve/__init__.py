@@ -1,10 +1,11 @@
-"""``kg serve STORE``: a read-only SPARQL endpoint on loopback, with ir-kg's page around it.
+"""``kg serve STORE``: a read-only SPARQL endpoint (loopback by default), with ir-kg's page around it.
 
 :class:`~kg.serve.backend.OxigraphProcess` runs ``oxigraph serve-read-only``
 on the store (never opened read-write here) on a free loopback port;
 :class:`~kg.serve.front.FrontServer` answers on ``host:port`` with the
 query page, the named queries, the graph view, and ``/sparql`` passed
-through to Oxigraph (updates refused).
+through to Oxigraph (updates and ``SERVICE`` refused), within the limits
+of :class:`~kg.serve.front.ServeSettings`. :mod:`kg.serve.load` measures it.
 
     with serve("kg.store", port=0) as served:   # both started; both stopped on exit
         print(served.url)
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.serve.backend import BackendError, OxigraphProcess
-from kg.serve.front import FrontServer, is_loopback
+from kg.serve.front import FrontServer, ServeSettings, check_host, is_loopback
 
-__all__ = ["BackendError", "FrontServer", "OxigraphProcess", "Served", "is_loopback", "serve"]
+__all__ = ["BackendError", "FrontServer", "OxigraphProcess", "ServeSettings", "Served", "check_host", "is_loopback", "serve"]
 
 
 @dataclass
@@ -44,17 +45,25 @@ class Served:
         self.close()
 
 
-def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 7878, title: str | None = None) -> Served:
+def serve(
+    store: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    title: str | None = None,
+    settings: ServeSettings | None = None,
+) -> Served:
     """Start Oxigraph (read-only) on ``store`` and the front server on ``host:port`` (0: any free port).
 
-    Raises ``ValueError`` for a host that is not a loopback address and
-    :class:`BackendError` when Oxigraph cannot be started.
+    Raises ``ValueError`` for a host that is not a loopback address when
+    ``settings`` has no token, and :class:`BackendError` when Oxigraph cannot
+    be started.
     """
-    if not is_loopback(host):
-        raise ValueError(f"kg serve listens on loopback addresses only, not {host!r}")
-    backend = OxigraphProcess(store).start()
+    settings = settings or ServeSettings()
+    check_host(host, settings.token)
+    backend = OxigraphProcess(store, query_timeout=settings.timeout).start()
     try:
-        front = FrontServer(host, port, backend.url, title=title or f"ir-kg: {Path(store).name}")
+        front = FrontServer(host, port, backend, title=title or f"ir-kg: {Path(store).name}", settings=settings)
     except BaseException:
         backend.stop()
         raise

@@ -5,6 +5,14 @@
 store read-only; nothing in ``kg serve`` opens it read-write. A watcher
 thread restarts it if it dies (at most ``max_restarts`` times), and
 :meth:`OxigraphProcess.stop` ends it.
+
+``query_timeout`` is Oxigraph's ``--timeout-s`` (whole seconds). Oxigraph
+checks it while it scans the store, so it stops most long queries (and
+then ends an answer it has begun with "The SPARQL operation has been
+cancelled", under status 200); it does not stop every one: an aggregate
+over a three-way cross join runs on, on one core, after its client has
+gone. :meth:`OxigraphProcess.restart` is the remedy the front server uses
+for those.
 """
 
 from __future__ import annotations
@@ -49,12 +57,25 @@ def oxigraph_binary() -> str:
 class OxigraphProcess:
     """``oxigraph serve-read-only`` on ``127.0.0.1:port`` for the store folder ``location``."""
 
-    def __init__(self, location: str | Path, *, port: int | None = None, max_restarts: int = 3, timeout: float = 30.0):
+    def __init__(
+        self,
+        location: str | Path,
+        *,
+        port: int | None = None,
+        max_restarts: int = 3,
+        timeout: float = 30.0,
+        query_timeout: int | None = None,
+    ):
         self.location = Path(location)
         self.port = port or free_port()
         self.max_restarts = max_restarts
         self.timeout = timeout
+        self.query_timeout = query_timeout
         self.restarts = 0
+        #: Launches so far: a query started under one generation and still running under the next was cut off.
+        self.generation = 0
+        self.restarting = False
+        self._lock = threading.RLock()
         self._process: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -71,9 +92,12 @@ class OxigraphProcess:
 
     def _launch(self) -> None:
         command = [oxigraph_binary(), "serve-read-only", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        if self.query_timeout:
+            command += ["--timeout-s", str(int(self.query_timeout))]
         if self._log is None:
             self._log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
         self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
+        self.generation += 1
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -101,18 +125,42 @@ class OxigraphProcess:
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
-            process = self._process
-            if process is not None and process.poll() is not None and not self._stopping.is_set():
-                if self.restarts >= self.max_restarts:
-                    log.error("oxigraph exited with code %s; not restarted again", process.returncode)
-                    return
-                self.restarts += 1
-                log.warning("oxigraph exited with code %s; restarting (%d)", process.returncode, self.restarts)
-                try:
-                    self._launch()
-                except BackendError as error:
-                    log.error("%s", error)
+            with self._lock:
+                process = self._process
+                if process is not None and process.poll() is not None and not self._stopping.is_set():
+                    if self.restarts >= self.max_restarts:
+                        log.error("oxigraph exited with code %s; not restarted again", process.returncode)
+                        return
+                    self.restarts += 1
+                    log.warning("oxigraph exited with code %s; restarting (%d)", process.returncode, self.restarts)
+                    try:
+                        self._launch()
+                    except BackendError as error:
+                        log.error("%s", error)
             self._stopping.wait(0.5)
+
+    def restart(self, generation: int | None = None) -> bool:
+        """Stop Oxigraph and start it again (same port), ending every query it runs.
+
+        With ``generation``, only if Oxigraph has not been restarted since that
+        generation (several requests that outlived their time restart it once).
+        Returns whether it restarted; blocks until the new process answers.
+        """
+        with self._lock:
+            if self._stopping.is_set() or (generation is not None and generation != self.generation):
+                return False
+            self.restarting = True
+            try:
+                self._kill()
+                self._launch()
+            finally:
+                self.restarting = False
+            return True
+
+    def wait_ready(self) -> None:
+        """Return once no restart is in progress."""
+        with self._lock:
+            pass
 
     def _kill(self) -> None:
         process = self._process
@@ -129,7 +177,8 @@ class OxigraphProcess:
         self._stopping.set()
         if self._watcher is not None:
             self._watcher.join()
-        self._kill()
+        with self._lock:
+            self._kill()
         if self._log is not None:
             self._log.close()
             self._log = None

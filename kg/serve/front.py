@@ -1,12 +1,13 @@
 """The front server of ``kg serve``: a query page, named queries, the graph view, ``/sparql`` proxied.
 
-Routes (loopback only):
+Routes:
 
 ========================= ==============================================================
-``GET /``                 the query page (no CDN: works offline)
+``GET /``                 the query page (no CDN: works offline); ``/?token=TOKEN`` sets
+                          the token's cookie and redirects to ``/``
 ``GET|POST /sparql``      SPARQL 1.1 Protocol queries, passed to Oxigraph; ir-kg prefixes
                           pre-bound; results by content negotiation (``Accept``) or
-                          ``format=json|csv|tsv|xml``; updates refused (403)
+                          ``format=json|csv|tsv|xml``; updates and ``SERVICE`` refused (403)
 ``GET /queries``          the named queries as JSON (name, description, parameters, text)
 ``GET /named/NAME``       a named query, parameters as ``?state=ARM`` (as ``kg query --param``)
 ``GET /graph``            the pyvis view (:func:`kg.viz.to_html`) of a result's entities:
@@ -15,31 +16,57 @@ Routes (loopback only):
 
 Any other method (PUT, DELETE, PATCH: the Graph Store protocol's writes) is
 answered 405.
+
+Limits (:class:`ServeSettings`), the same on every route that queries:
+
+- every query goes through :func:`kg.serve.policy.refusal` (403);
+- at most ``max_concurrent`` queries at once go to Oxigraph; a request waits
+  ``queue_timeout`` seconds for a turn, then gets 503;
+- Oxigraph stops a query after ``timeout`` seconds (504 here, with a message,
+  where Oxigraph would send status 200 and a truncated body); a query still
+  running ``deadline`` seconds after it was sent (Oxigraph does not stop
+  every kind) gets 504 and Oxigraph is restarted, which ends it — queries
+  cut off by the restart are sent again once;
+- an answer is buffered up to ``max_result_bytes`` and sent with its
+  Content-Length; a larger one gets 507 and nothing of it;
+- a POST body over ``max_request_bytes`` gets 413 unread; without a
+  Content-Length, 411; the request line is limited by :mod:`http.server`
+  (64 KiB: 414); a client's socket times out after ``client_timeout`` s;
+- with a ``token``, every request needs ``Authorization: Bearer TOKEN`` or
+  the cookie that ``/?token=TOKEN`` sets (HttpOnly, SameSite=Strict), else 401.
+  Without a token, only loopback addresses may be bound.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
+import http.client
 import ipaddress
 import json
 import logging
-import shutil
+import re
 import socket
 import threading
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from kg.rdf.convert import PREFIXES
 from kg.rdf.query import QueryError, named_queries, substitutions
 from kg.rdf.remote import with_prefixes, with_values
+from kg.serve.policy import refusal
 
-__all__ = ["FORMATS", "FrontServer", "is_loopback", "refuses_update"]
+__all__ = ["FORMATS", "Answer", "FrontServer", "Refused", "ServeSettings", "check_host", "is_loopback", "refuses_update"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +83,38 @@ _DEFAULT_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _IRR = PREFIXES["irr"]
 #: Entities at most in a graph view, and statements at most among them.
 VIEW_ENTITIES, VIEW_STATEMENTS = 200, 5000
+#: What Oxigraph writes into an answer it has begun (status 200) when its timeout stops the query.
+_CANCELLED = b"The SPARQL operation has been cancelled"
+_COOKIE = "kg_serve"
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Limits of ``kg serve`` (CLI: ``--timeout``, ``--max-result-mb``, ``--max-request-kb``,
+    ``--max-concurrent``, ``--token`` or ``$KG_SERVE_TOKEN``).
+
+    >>> ServeSettings().deadline, ServeSettings(timeout=60).deadline
+    (33.0, 66.0)
+    >>> "secret" in repr(ServeSettings(token="secret"))
+    False
+    """
+
+    timeout: int = 30
+    max_result_bytes: int = 64 * _MB
+    max_request_bytes: int = 1 * _MB
+    max_concurrent: int = 16
+    queue_timeout: float = 5.0
+    client_timeout: float = 30.0
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def deadline(self) -> float:
+        """Seconds after which the front gives up on a query Oxigraph has not stopped."""
+        return self.timeout + max(2.0, self.timeout / 10)
+
+    def replace(self, **changes) -> "ServeSettings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 def is_loopback(host: str) -> bool:
@@ -71,8 +130,21 @@ def is_loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
+def check_host(host: str, token: str | None) -> None:
+    """Raise ``ValueError`` unless ``host`` is a loopback address or a token is set.
+
+    >>> check_host("127.0.0.1", None); check_host("0.0.0.0", "s3cret")
+    >>> check_host("0.0.0.0", None)
+    Traceback (most recent call last):
+    ...
+    ValueError: kg serve listens on a non-loopback address ('0.0.0.0') only with a token: set --token or KG_SERVE_TOKEN
+    """
+    if not is_loopback(host) and not token:
+        raise ValueError(f"kg serve listens on a non-loopback address ({host!r}) only with a token: set --token or KG_SERVE_TOKEN")
+
+
 def refuses_update(method: str, content_type: str, fields: dict) -> bool:
-    """Whether a request to ``/sparql`` is a SPARQL Update (which ``kg serve`` refuses).
+    """Whether a request to ``/sparql`` is a SPARQL Update by its form (which ``kg serve`` refuses).
 
     >>> refuses_update("POST", "application/sparql-update", {}), refuses_update("GET", "", {"update": ["x"]})
     (True, True)
@@ -82,19 +154,69 @@ def refuses_update(method: str, content_type: str, fields: dict) -> bool:
     return content_type == "application/sparql-update" or "update" in fields
 
 
+def _redact(text: str) -> str:
+    """``text`` (a log line) without the value of a ``token=`` parameter.
+
+    >>> _redact('"GET /?token=s3cret&x=1 HTTP/1.1" 303 -')
+    '"GET /?token=*** HTTP/1.1" 303 -'
+    """
+    return re.sub(r"(?i)(token=)[^\s\"]*", r"\1***", text)
+
+
+def _size(count: int) -> str:
+    """
+    >>> _size(64 * 1024 * 1024), _size(1536 * 1024), _size(400)
+    ('64 MB', '1.5 MB', '400 bytes')
+    """
+    return f"{count / _MB:.4g} MB" if count >= _MB else f"{count:,} bytes"
+
+
+class Refused(Exception):
+    """An answer the front server gives instead of Oxigraph's."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = int(status), message, headers or {}
+
+
+class _Overrun(Exception):
+    """The backend has not finished a query by its deadline."""
+
+
+class Answer(NamedTuple):
+    """Oxigraph's answer, whole."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
 class FrontServer(ThreadingHTTPServer):
-    """A threading HTTP server on a loopback address in front of an Oxigraph query endpoint."""
+    """A threading HTTP server in front of an Oxigraph query endpoint.
+
+    ``backend`` is the endpoint's URL, or an :class:`~kg.serve.backend.OxigraphProcess`
+    (then a query that outlives its deadline restarts it).
+    """
 
     daemon_threads = True
+    request_queue_size = 128
 
-    def __init__(self, host: str, port: int, backend_url: str, *, title: str = "ir-kg") -> None:
-        if not is_loopback(host):
-            raise ValueError(f"kg serve listens on loopback addresses only, not {host!r}")
+    def __init__(self, host: str, port: int, backend, *, title: str = "ir-kg", settings: ServeSettings | None = None) -> None:
+        self.settings = settings or ServeSettings()
+        check_host(host, self.settings.token)
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
-        self.backend_url = backend_url
+        self.backend = None if isinstance(backend, str) else backend
+        self.backend_url = backend if isinstance(backend, str) else backend.url
+        parts = urllib.parse.urlsplit(self.backend_url)
+        self._backend_address = (parts.hostname, parts.port or 80, parts.path or "/")
         self.title = title
         self.queries = named_queries()
+        self.slots = threading.BoundedSemaphore(self.settings.max_concurrent)
+        self.in_flight = 0
+        self._count_lock = threading.Lock()
+        token = self.settings.token
+        self.cookie_value = hmac.new(token.encode(), b"kg serve cookie", hashlib.sha256).hexdigest() if token else None
 
     @property
     def url(self) -> str:
@@ -107,13 +229,115 @@ class FrontServer(ThreadingHTTPServer):
         thread.start()
         return thread
 
+    # -- queries to Oxigraph ------------------------------------------------------------
+
+    @contextmanager
+    def _counted(self):
+        with self._count_lock:
+            self.in_flight += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self.in_flight -= 1
+
+    def ask(self, sparql: str, accept: str) -> Answer:
+        """Oxigraph's whole answer to ``sparql``, within the limits; :class:`Refused` otherwise."""
+        reason = refusal(sparql)
+        if reason:
+            raise Refused(HTTPStatus.FORBIDDEN, reason)
+        settings = self.settings
+        if not self.slots.acquire(timeout=settings.queue_timeout):
+            raise Refused(HTTPStatus.SERVICE_UNAVAILABLE,
+                          f"kg serve is busy ({settings.max_concurrent} queries running); try again",
+                          {"Retry-After": "1"})
+        try:
+            with self._counted():
+                return self._fetch(sparql, accept)
+        finally:
+            self.slots.release()
+
+    def _generation(self) -> int:
+        return self.backend.generation if self.backend is not None else 0
+
+    def _fetch(self, sparql: str, accept: str) -> Answer:
+        settings = self.settings
+        deadline = time.monotonic() + settings.deadline
+        for attempt in (0, 1):
+            generation = self._generation()
+            try:
+                return self._fetch_once(sparql, accept, deadline)
+            except _Overrun:
+                restarted = self._restart(generation)
+                raise Refused(HTTPStatus.GATEWAY_TIMEOUT,
+                              f"the query ran longer than the {settings.timeout} s timeout and was stopped"
+                              f"{' (the SPARQL server was restarted)' if restarted else ''}; "
+                              "make it more selective or add LIMIT") from None
+            except (OSError, http.client.HTTPException) as error:
+                backend = self.backend
+                if attempt == 0 and backend is not None and (backend.restarting or backend.generation != generation):
+                    backend.wait_ready()  # cut off by a restart: sent again once
+                    continue
+                raise Refused(HTTPStatus.BAD_GATEWAY, f"the SPARQL server does not answer: {error}") from None
+        raise AssertionError("unreachable")
+
+    def _fetch_once(self, sparql: str, accept: str, deadline: float) -> Answer:
+        host, port, path = self._backend_address
+        limit = self.settings.max_result_bytes
+        connection = http.client.HTTPConnection(host, port, timeout=max(0.1, deadline - time.monotonic()))
+        try:
+            connection.connect()
+            sock = connection.sock  # kept: http.client lets go of it once the answer says "close"
+            connection.request("POST", path, urllib.parse.urlencode({"query": sparql}).encode("utf-8"), {
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept, "Connection": "close",
+            })
+            response = connection.getresponse()
+            chunks, size = [], 0
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Overrun
+                sock.settimeout(left)
+                chunk = response.read1(1 << 16)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    raise Refused(HTTPStatus.INSUFFICIENT_STORAGE,
+                                  f"result larger than {_size(limit)}; add LIMIT (or raise --max-result-mb)")
+                chunks.append(chunk)
+        except TimeoutError:
+            raise _Overrun from None
+        finally:
+            connection.close()
+        body = b"".join(chunks)
+        if response.status == HTTPStatus.OK and body.endswith(_CANCELLED):
+            raise Refused(HTTPStatus.GATEWAY_TIMEOUT,
+                          f"the query was stopped after the {self.settings.timeout} s timeout; "
+                          "make it more selective or add LIMIT")
+        return Answer(response.status, response.getheader("Content-Type", "application/octet-stream"), body)
+
+    def _restart(self, generation: int) -> bool:
+        if self.backend is None:
+            return False
+        log.warning("a query outlived its %g s deadline; restarting oxigraph to stop it", self.settings.deadline)
+        try:
+            return self.backend.restart(generation)
+        except Exception as error:  # a failed restart is logged; the watcher tries again
+            log.error("oxigraph could not be restarted: %s", error)
+            return False
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: FrontServer
     server_version = "kg-serve"
 
+    def setup(self) -> None:
+        self.timeout = self.server.settings.client_timeout  # a slow client does not hold a thread for ever
+        super().setup()
+
     def log_message(self, format: str, *args) -> None:
-        log.info("%s %s", self.address_string(), format % args)
+        log.info("%s %s", self.address_string(), _redact(format % args))
 
     # -- plumbing -------------------------------------------------------------
 
@@ -121,6 +345,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -130,8 +356,29 @@ class _Handler(BaseHTTPRequestHandler):
     def _text(self, status: int, message: str, headers: dict | None = None) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
 
+    def _declared_length(self) -> int:
+        declared = (self.headers.get("Content-Length") or "").strip()
+        return int(declared) if declared.isdigit() else 0
+
+    def _refuse_body(self, status: int, message: str, headers: dict | None = None) -> None:
+        """Answer without reading the request's body, then close the connection gracefully."""
+        self.close_connection = True
+        self._text(status, message, {**(headers or {}), "Connection": "close"})
+        length = self._declared_length()
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            # Discard (do not keep) what the client still sends, a little while: closing with
+            # unread data would reset the connection before the client reads the answer.
+            self.connection.settimeout(1.0)
+            left, until = min(length, 4 * self.server.settings.max_request_bytes) or (1 << 16), time.monotonic() + 2
+            while left > 0 and time.monotonic() < until and (data := self.connection.recv(min(left, 1 << 16))):
+                left -= len(data)
+        except OSError:
+            pass
+
     def _fields(self) -> tuple[str, dict]:
-        """The path and the request's fields (query string, and a form body for POST)."""
+        """The path and the query string's fields."""
         parts = urllib.parse.urlsplit(self.path)
         return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
 
@@ -144,38 +391,33 @@ class _Handler(BaseHTTPRequestHandler):
             return _DEFAULT_ACCEPT
         return accept
 
-    def _backend(self, sparql: str, accept: str) -> None:
-        """Send a query to Oxigraph and stream its answer back."""
-        data = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
-        request = urllib.request.Request(
-            self.server.backend_url, data=data, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept},
-        )
+    def _authorised(self, path: str, fields: dict) -> bool:
+        """Whether the request carries the token (answered here when not, or when it sets the cookie)."""
+        token = self.server.settings.token
+        if not token:
+            return True
+        scheme, _, given = self.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+            return True
         try:
-            response = urllib.request.urlopen(request, timeout=300)
-        except urllib.error.HTTPError as error:
-            body = error.read()
-            self._send(error.code, body, error.headers.get("Content-Type", "text/plain; charset=utf-8"))
-            return
-        except (urllib.error.URLError, OSError) as error:
-            self._text(HTTPStatus.BAD_GATEWAY, f"the SPARQL server does not answer: {getattr(error, 'reason', error)}")
-            return
-        with response:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.headers.get("Content-Type", "application/octet-stream"))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            shutil.copyfileobj(response, self.wfile, 1 << 16)
-
-    def _query_backend(self, sparql: str) -> tuple[str, bytes]:
-        data = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
-        request = urllib.request.Request(
-            self.server.backend_url, data=data, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": _DEFAULT_ACCEPT},
-        )
-        with urllib.request.urlopen(request, timeout=300) as response:
-            return response.headers.get_content_type(), response.read()
+            cookie = SimpleCookie(self.headers.get("Cookie", "")).get(_COOKIE)
+        except CookieError:
+            cookie = None
+        if cookie is not None and hmac.compare_digest(cookie.value.encode(), self.server.cookie_value.encode()):
+            return True
+        given = (fields.get("token") or [""])[0]
+        if self.command in ("GET", "HEAD") and path in ("/", "/index.html") and given and \
+                hmac.compare_digest(given.encode(), token.encode()):
+            cookie = f"{_COOKIE}={self.server.cookie_value}; HttpOnly; SameSite=Strict; Path=/"
+            self._text(HTTPStatus.SEE_OTHER, "token accepted", {"Location": "/", "Set-Cookie": cookie, "Cache-Control": "no-store"})
+            return False
+        message = "kg serve needs its token: send 'Authorization: Bearer TOKEN' (or open /?token=TOKEN once in a browser)"
+        headers = {"WWW-Authenticate": 'Bearer realm="kg serve"'}
+        if self.command in ("GET", "HEAD"):
+            self._text(HTTPStatus.UNAUTHORIZED, message, headers)
+        else:
+            self._refuse_body(HTTPStatus.UNAUTHORIZED, message, headers)
+        return False
 
     # -- methods --------------------------------------------------------------
 
@@ -184,120 +426,143 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, fields = self._fields()
-        self._route(path, fields, "", b"")
+        if self._authorised(path, fields):
+            self._route(path, fields, "", b"")
 
     def do_POST(self) -> None:
         path, fields = self._fields()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 10_000_000:
-            self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request too large")
+        if not self._authorised(path, fields):
+            return
+        if self.headers.get("Transfer-Encoding"):
+            self._refuse_body(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length (no chunked encoding)")
+            return
+        declared = self.headers.get("Content-Length")
+        if declared is None:
+            self._refuse_body(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
+            return
+        if not declared.strip().isdigit():
+            self._refuse_body(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+            return
+        length, limit = int(declared), self.server.settings.max_request_bytes
+        if length > limit:
+            self._refuse_body(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                              f"request body larger than {limit / 1024:g} KB (--max-request-kb)")
             return
         body = self.rfile.read(length)
+        if len(body) < length:
+            self.close_connection = True
+            return  # the client went away (or timed out) before sending it all
         content_type = self.headers.get_content_type()
         if content_type == "application/x-www-form-urlencoded":
-            for key, values in urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+            try:
+                form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True)
+            except UnicodeDecodeError:
+                self._text(HTTPStatus.BAD_REQUEST, "the form is not UTF-8")
+                return
+            for key, values in form.items():
                 fields.setdefault(key, []).extend(values)
         self._route(path, fields, content_type, body)
 
     def _refuse_method(self) -> None:
-        self._text(HTTPStatus.METHOD_NOT_ALLOWED, "kg serve is read-only", {"Allow": "GET, POST, HEAD"})
+        path, fields = self._fields()
+        if self._authorised(path, fields):
+            self._refuse_body(HTTPStatus.METHOD_NOT_ALLOWED, "kg serve is read-only", {"Allow": "GET, POST, HEAD"})
 
     do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     def _route(self, path: str, fields: dict, content_type: str, body: bytes) -> None:
-        if path == "/sparql":
-            self._sparql(fields, content_type, body)
-        elif path in ("/", "/index.html"):
-            self._page()
-        elif path == "/queries":
-            queries = [
-                {"name": q.name, "description": q.description, "text": q.text,
-                 "params": [{"name": p.name, "kind": p.kind, "help": p.help} for p in q.params]}
-                for q in self.server.queries.values()
-            ]
-            self._send(HTTPStatus.OK, json.dumps(queries, indent=1).encode("utf-8"), "application/json")
-        elif path.startswith("/named/"):
-            sparql = self._named(path.removeprefix("/named/"), fields)
-            if sparql is not None:
-                self._backend(sparql, self._accept(fields))
-        elif path == "/graph":
-            self._graph(fields)
-        else:
-            self._text(HTTPStatus.NOT_FOUND, f"no such page: {path}")
+        try:
+            if path == "/sparql":
+                self._sparql(fields, content_type, body)
+            elif path in ("/", "/index.html"):
+                self._page()
+            elif path == "/queries":
+                self._send(HTTPStatus.OK, json.dumps(self._query_list(), indent=1).encode("utf-8"), "application/json")
+            elif path.startswith("/named/"):
+                self._reply(self.server.ask(self._named(path.removeprefix("/named/"), fields), self._accept(fields)))
+            elif path == "/graph":
+                self._graph(fields)
+            else:
+                self._text(HTTPStatus.NOT_FOUND, f"no such page: {path}")
+        except Refused as refused:
+            self._text(refused.status, refused.message, refused.headers)
+
+    def _reply(self, answer: Answer) -> None:
+        self._send(answer.status, answer.body, answer.content_type)
 
     # -- routes -----------------------------------------------------------------
 
     def _sparql(self, fields: dict, content_type: str, body: bytes) -> None:
         if refuses_update(self.command, content_type, fields):
-            self._text(HTTPStatus.FORBIDDEN, "kg serve is read-only: SPARQL Update is refused")
-            return
+            raise Refused(HTTPStatus.FORBIDDEN, "kg serve is read-only: SPARQL Update is refused")
         if self.command == "POST" and content_type == "application/sparql-query":
-            sparql = body.decode("utf-8")
+            try:
+                sparql = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Refused(HTTPStatus.BAD_REQUEST, "the query is not UTF-8") from None
         elif "query" in fields:
             sparql = fields["query"][0]
         else:
-            self._text(HTTPStatus.BAD_REQUEST, "give a query: ?query=… (GET), a form field query (POST) or an application/sparql-query body")
-            return
+            raise Refused(HTTPStatus.BAD_REQUEST,
+                          "give a query: ?query=… (GET), a form field query (POST) or an application/sparql-query body")
         accept = self._accept(fields)
         if not accept:
-            self._text(HTTPStatus.BAD_REQUEST, f"format must be one of {', '.join(FORMATS)}")
-            return
-        self._backend(with_prefixes(sparql, PREFIXES), accept)
+            raise Refused(HTTPStatus.BAD_REQUEST, f"format must be one of {', '.join(FORMATS)}")
+        self._reply(self.server.ask(with_prefixes(sparql, PREFIXES), accept))
 
-    def _named(self, name: str, fields: dict) -> str | None:
-        """The SPARQL of a named query with its parameters bound, or ``None`` after an error answer."""
+    def _named(self, name: str, fields: dict) -> str:
+        """The SPARQL of a named query with its parameters bound."""
         query = self.server.queries.get(name)
         if query is None:
-            self._text(HTTPStatus.NOT_FOUND, f"no named query {name!r}; see /queries")
-            return None
+            raise Refused(HTTPStatus.NOT_FOUND, f"no named query {name!r}; see /queries")
         params = {k: v[0] for k, v in fields.items() if k != "format" and v and v[0] != ""}
         try:
             bound = substitutions(params, query)
         except QueryError as error:
-            self._text(HTTPStatus.BAD_REQUEST, str(error))
-            return None
+            raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
         return with_values(with_prefixes(query.text, PREFIXES), bound)
 
-    def _page(self) -> None:
-        template = resources.files("kg.serve").joinpath("page.html").read_text(encoding="utf-8")
-        queries = [
+    def _query_list(self) -> list[dict]:
+        return [
             {"name": q.name, "description": q.description, "text": q.text,
              "params": [{"name": p.name, "kind": p.kind, "help": p.help} for p in q.params]}
             for q in self.server.queries.values()
         ]
+
+    def _page(self) -> None:
+        template = resources.files("kg.serve").joinpath("page.html").read_text(encoding="utf-8")
         page = (template.replace("{{title}}", html.escape(self.server.title))
-                .replace("{{queries}}", json.dumps(queries).replace("</", "<\\/"))
+                .replace("{{queries}}", json.dumps(self._query_list()).replace("</", "<\\/"))
                 .replace("{{prefixes}}", json.dumps(PREFIXES)))
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _query_backend(self, sparql: str) -> tuple[str, bytes]:
+        """The media type and body of Oxigraph's answer; :class:`Refused` unless it is 200."""
+        answer = self.server.ask(sparql, _DEFAULT_ACCEPT)
+        if answer.status != HTTPStatus.OK:
+            raise Refused(answer.status, answer.body.decode("utf-8", errors="replace"))
+        return answer.content_type.split(";")[0].strip(), answer.body
 
     def _graph(self, fields: dict) -> None:
         if "name" in fields:
             named = {k: v for k, v in fields.items() if k != "name"}
             sparql = self._named(fields["name"][0], named)
-            if sparql is None:
-                return
             extra = {v[0] for k, v in named.items() if v and v[0] and k != "format"}
         elif "query" in fields:
             sparql, extra = with_prefixes(fields["query"][0], PREFIXES), set()
         else:
-            self._text(HTTPStatus.BAD_REQUEST, "give ?query=… or ?name=NAME&param=value")
-            return
+            raise Refused(HTTPStatus.BAD_REQUEST, "give ?query=… or ?name=NAME&param=value")
         try:
             kind, body = self._query_backend(sparql)
             entities = _entities(kind, body) | {_IRR + v for v in extra if v.replace("-", "").isalnum()}
             graph = self._subgraph(sorted(entities)[:VIEW_ENTITIES])
-        except urllib.error.HTTPError as error:
-            self._send(error.code, error.read(), error.headers.get("Content-Type", "text/plain"))
-            return
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            self._text(HTTPStatus.BAD_GATEWAY, f"cannot make the view: {error}")
-            return
+        except (OSError, ValueError) as error:
+            raise Refused(HTTPStatus.BAD_GATEWAY, f"cannot make the view: {error}") from None
         try:
             from kg.viz import to_html
         except ImportError:  # pragma: no cover - kg.viz ships with ir-kg
             # TODO(kg.viz): a view without pyvis; until then, say what is missing.
-            self._text(HTTPStatus.NOT_IMPLEMENTED, "the graph view needs kg.viz (pyvis)")
-            return
+            raise Refused(HTTPStatus.NOT_IMPLEMENTED, "the graph view needs kg.viz (pyvis)") from None
         page = to_html(graph, title=f"ir-kg: {len(graph.nodes)} entities, {len(graph)} edges")
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 

@@ -1,0 +1,171 @@
+"""What ``kg serve`` lets through to Oxigraph: read-only queries that call no other endpoint.
+
+Oxigraph's ``/query`` parses queries only (an update sent as ``query=`` is a
+syntax error there) and ``serve-read-only`` refuses ``/update``; but it does
+run ``SERVICE`` clauses, i.e. it sends HTTP requests to any URL a query names.
+:func:`refusal` finds ``SERVICE`` (and, for a clear message, an update
+operation such as ``LOAD``) in the query text the way Oxigraph's parser
+would see it, erring on the side of refusing:
+
+- comments, string literals (``'…'``, ``"…"``, ``'''…'''``, ``\"\"\"…\"\"\"``) and IRIs
+  (``<…>``) are not code. ``<`` is ambiguous (an IRI or "less than": Oxigraph
+  reads ``FILTER(?o<'x> …')`` as a comparison with a string), so every reading
+  is followed and a keyword counts when it is code in any of them;
+- Oxigraph needs no space around keywords (``1SERVICE<…>``, ``SERVICEex:x``
+  and ``service:x {…}`` all call a service), so a ``service`` that is code is
+  refused unless it is inside a variable (``?service``), the local part of a
+  prefixed name (``ex:service``), or the prefix of a name that is not
+  followed by ``{`` (``service:x ?p ?o``);
+- ``\\u0053ERVICE``: Oxigraph 0.5 does not decode escapes outside strings, but
+  SPARQL allows it, so the decoded text is checked too.
+
+The price of erring that way: a few odd but legal queries are refused, e.g.
+``GRAPH service:g { … }`` (a prefix named ``service`` before ``{``), a
+language tag ``@service``, an IRI with ``#`` followed on its line by a long
+string (``\"\"\"``) that holds ``SERVICE`` on the next line. A query with more
+than 1,000 occurrences of the word is refused without looking further.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+
+__all__ = ["refusal", "uses_keyword", "visible_code"]
+
+_SPECIAL = re.compile(r"""[\\#'"<]""")
+_IRIREF = re.compile(r"""<[^<>"{}|^`\\\x00-\x20]*>""")
+_STRINGS = (
+    ("'''", re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''", re.S)),
+    ('"""', re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""', re.S)),
+    ("'", re.compile(r"'(?:[^'\\\n\r]|\\.)*'", re.S)),
+    ('"', re.compile(r'"(?:[^"\\\n\r]|\\.)*"', re.S)),
+)
+_LINE_BREAK = re.compile(r"[\n\r]")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Before a keyword (matched on the text before it, reversed): it ends a variable's name
+#: (``?service``), or a prefixed name's local part (``ex:service``, whose first character
+#: cannot be ``.`` or ``-``: ``ex:.SERVICE`` is ``ex:`` then the keyword).
+_IN_VARIABLE = re.compile(r"\w*[?$]")
+_IN_LOCAL_NAME = re.compile(r"(?:(?:[\w.\-:%]|.\\)*(?:[\w:%]|.\\))?:", re.S)
+#: After a keyword: it begins a prefixed name (``service:x``), which is then followed by …
+_PREFIX_OF_NAME = re.compile(r"[\w.\-]*:(?:[\w.\-:%]|\\.)*\s*", re.S)
+_WINDOW = 512
+#: More occurrences than this of a keyword: refused without a look at each.
+_MAX_OCCURRENCES = 1000
+#: Update operations, refused by name when sent as a query (Oxigraph would answer a syntax error).
+UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.\-]*:|BASE)\s*)*([A-Za-z]+)", re.I)
+
+
+def visible_code(text: str) -> str:
+    """``text`` with comments, string literals and IRIs blanked out (in every reading of ``<``).
+
+    >>> visible_code('SELECT * { ?s <http://x/#a> "SERVICE" } # SERVICE').split()
+    ['SELECT', '*', '{', '?s', '}']
+    """
+    n = len(text)
+    breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+    code = bytearray(n)
+    in_iri = bytearray(n)
+    agenda, seen = [0], {0}
+    while agenda:
+        start = heapq.heappop(agenda)
+        found = _SPECIAL.search(text, start)
+        stop = found.start() if found else n
+        code[start:stop] = b"\x01" * (stop - start)
+        if not found:
+            continue
+        at, char, resume = stop, text[stop], []
+        if char == "\\":  # an escape in a local name (ex:a\.b): two characters of code
+            code[at:at + 2] = b"\x01" * len(code[at:at + 2])
+            resume.append(at + 2)
+        elif char == "#":
+            line = bisect.bisect_left(breaks, at)
+            resume.append(breaks[line] if line < len(breaks) else n)
+        elif char == "<":
+            code[at] = 1
+            iri = _IRIREF.match(text, at)
+            if iri:  # an IRI, or "less than" followed by code: both are followed
+                in_iri[at:iri.end()] = b"\x01" * (iri.end() - at)
+                resume.append(iri.end())
+            resume.append(at + 1)
+        else:
+            for opening, pattern in _STRINGS:
+                if text.startswith(opening, at):
+                    literal = pattern.match(text, at)
+                    # an unterminated string is a syntax error: reading on as code errs on the safe side
+                    resume.append(literal.end() if literal else at + len(opening))
+                    break
+        for position in resume:
+            if position < n and position not in seen:
+                seen.add(position)
+                heapq.heappush(agenda, position)
+    keep = (int.from_bytes(code, "big") & ~int.from_bytes(in_iri, "big")).to_bytes(n, "big") if n else b""
+    pieces, last = [], 0
+    for run in re.finditer(rb"\x01+", keep):
+        pieces += [" " * (run.start() - last), text[run.start():run.end()]]
+        last = run.end()
+    pieces.append(" " * (n - last))
+    return "".join(pieces)
+
+
+def _decoded(text: str) -> str:
+    """``text`` with SPARQL's codepoint escapes (``\\u0053``, ``\\U00000053``) decoded."""
+    def char(match: re.Match) -> str:
+        point = int(match.group(1) or match.group(2), 16)
+        return chr(point) if point < 0x110000 else ""
+    return _CODEPOINT.sub(char, text)
+
+
+def uses_keyword(text: str, keyword: str) -> bool:
+    """Whether Oxigraph could read ``keyword`` (``SERVICE``) as a keyword of ``text``.
+
+    >>> [uses_keyword(q, "SERVICE") for q in (
+    ...     "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
+    ...     "SELECT * { ?s ?p ?o .SERVICE<http://x/>{?a ?b ?c} }",
+    ...     "SELECT * { ?service ex:service service:x }",
+    ...     "SELECT * { ?s ?p 'SERVICE <http://x/> {}' } # SERVICE",
+    ...     "SELECT * { service:x { ?s ?p ?o } }",
+    ... )]
+    [True, True, False, False, True]
+    """
+    texts = [text, _decoded(text)] if ("\\u" in text or "\\U" in text) else [text]
+    pattern = re.compile(re.escape(keyword), re.I)
+    for raw in texts:
+        if not pattern.search(raw):
+            continue
+        visible = visible_code(raw)
+        for number, match in enumerate(pattern.finditer(visible)):
+            if number >= _MAX_OCCURRENCES:
+                return True
+            start, end = match.span()
+            if visible[start:end] != raw[start:end]:
+                continue  # not code in any reading
+            before = raw[max(0, start - _WINDOW):start][::-1]
+            if _IN_VARIABLE.match(before) or _IN_LOCAL_NAME.match(before):
+                continue
+            name = _PREFIX_OF_NAME.match(raw, end)
+            if name and name.end() < len(raw) and raw[name.end()] not in "{#":
+                continue  # service:x ?p ?o — a name; service:x { … } calls the service :x
+            return True
+    return False
+
+
+def refusal(sparql: str) -> str | None:
+    """Why ``kg serve`` refuses ``sparql`` (sent as a query), or ``None`` when it does not.
+
+    >>> refusal("SELECT * WHERE { ?s ?p ?o }") is None
+    True
+    >>> refusal("LOAD <http://example.org/data.ttl>")
+    'kg serve is read-only: SPARQL Update (LOAD) is refused'
+    >>> refusal("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    'kg serve does not query other endpoints: SERVICE is refused'
+    """
+    first = _PROLOGUE.match(visible_code(sparql))
+    if first and first.group(1).upper() in UPDATES:
+        return f"kg serve is read-only: SPARQL Update ({first.group(1).upper()}) is refused"
+    if uses_keyword(sparql, "SERVICE"):
+        return "kg serve does not query other endpoints: SERVICE is refused"
+    return None
