@@ -43,7 +43,6 @@ import hashlib
 import hmac
 import html
 import http.client
-import ipaddress
 import json
 import logging
 import re
@@ -52,7 +51,6 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,7 +62,7 @@ import pyoxigraph as ox
 from kg.rdf.convert import PREFIXES
 from kg.rdf.query import QueryError, named_queries, substitutions
 from kg.rdf.remote import with_prefixes, with_values
-from kg.serve.policy import refusal
+from kg.serve.policy import ServeSettings, check_host, is_loopback, refusal, refuses_update
 
 __all__ = ["FORMATS", "Answer", "FrontServer", "Refused", "ServeSettings", "check_host", "is_loopback", "refuses_update"]
 
@@ -87,71 +85,6 @@ VIEW_ENTITIES, VIEW_STATEMENTS = 200, 5000
 _CANCELLED = b"The SPARQL operation has been cancelled"
 _COOKIE = "kg_serve"
 _MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """Limits of ``kg serve`` (CLI: ``--timeout``, ``--max-result-mb``, ``--max-request-kb``,
-    ``--max-concurrent``, ``--token`` or ``$KG_SERVE_TOKEN``).
-
-    >>> ServeSettings().deadline, ServeSettings(timeout=60).deadline
-    (33.0, 66.0)
-    >>> "secret" in repr(ServeSettings(token="secret"))
-    False
-    """
-
-    timeout: int = 30
-    max_result_bytes: int = 64 * _MB
-    max_request_bytes: int = 1 * _MB
-    max_concurrent: int = 16
-    queue_timeout: float = 5.0
-    client_timeout: float = 30.0
-    token: str | None = field(default=None, repr=False)
-
-    @property
-    def deadline(self) -> float:
-        """Seconds after which the front gives up on a query Oxigraph has not stopped."""
-        return self.timeout + max(2.0, self.timeout / 10)
-
-    def replace(self, **changes) -> "ServeSettings":
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
-
-
-def is_loopback(host: str) -> bool:
-    """Whether every address ``host`` names is a loopback address.
-
-    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0"), is_loopback("10.1.2.3")
-    (True, True, False, False)
-    """
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
-
-
-def check_host(host: str, token: str | None) -> None:
-    """Raise ``ValueError`` unless ``host`` is a loopback address or a token is set.
-
-    >>> check_host("127.0.0.1", None); check_host("0.0.0.0", "s3cret")
-    >>> check_host("0.0.0.0", None)
-    Traceback (most recent call last):
-    ...
-    ValueError: kg serve listens on a non-loopback address ('0.0.0.0') only with a token: set --token or KG_SERVE_TOKEN
-    """
-    if not is_loopback(host) and not token:
-        raise ValueError(f"kg serve listens on a non-loopback address ({host!r}) only with a token: set --token or KG_SERVE_TOKEN")
-
-
-def refuses_update(method: str, content_type: str, fields: dict) -> bool:
-    """Whether a request to ``/sparql`` is a SPARQL Update by its form (which ``kg serve`` refuses).
-
-    >>> refuses_update("POST", "application/sparql-update", {}), refuses_update("GET", "", {"update": ["x"]})
-    (True, True)
-    >>> refuses_update("POST", "application/x-www-form-urlencoded", {"query": ["ASK {}"]})
-    False
-    """
-    return content_type == "application/sparql-update" or "update" in fields
 
 
 def _redact(text: str) -> str:

@@ -1,4 +1,4 @@
-"""What ``kg serve`` lets through to Oxigraph: read-only queries that call no other endpoint.
+"""What ``kg serve`` lets through to Oxigraph: read-only queries that call no other endpoint; its limits.
 
 Oxigraph's ``/query`` parses queries only (an update sent as ``query=`` is a
 syntax error there) and ``serve-read-only`` refuses ``/update``; but it does
@@ -30,9 +30,14 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import ipaddress
 import re
+import socket
+from dataclasses import dataclass, field, replace
 
-__all__ = ["refusal", "uses_keyword", "visible_code"]
+__all__ = ["ServeSettings", "check_host", "is_loopback", "refusal", "refuses_update", "uses_keyword", "visible_code"]
+
+_MB = 1024 * 1024
 
 _SPECIAL = re.compile(r"""[\\#'"<]""")
 _IRIREF = re.compile(r"""<[^<>"{}|^`\\\x00-\x20]*>""")
@@ -169,3 +174,68 @@ def refusal(sparql: str) -> str | None:
     if uses_keyword(sparql, "SERVICE"):
         return "kg serve does not query other endpoints: SERVICE is refused"
     return None
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Limits of ``kg serve`` (CLI: ``--timeout``, ``--max-result-mb``, ``--max-request-kb``,
+    ``--max-concurrent``, ``--token`` or ``$KG_SERVE_TOKEN``).
+
+    >>> ServeSettings().deadline, ServeSettings(timeout=60).deadline
+    (33.0, 66.0)
+    >>> "secret" in repr(ServeSettings(token="secret"))
+    False
+    """
+
+    timeout: int = 30
+    max_result_bytes: int = 64 * _MB
+    max_request_bytes: int = 1 * _MB
+    max_concurrent: int = 16
+    queue_timeout: float = 5.0
+    client_timeout: float = 30.0
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def deadline(self) -> float:
+        """Seconds after which the front gives up on a query Oxigraph has not stopped."""
+        return self.timeout + max(2.0, self.timeout / 10)
+
+    def replace(self, **changes) -> "ServeSettings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether every address ``host`` names is a loopback address.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0"), is_loopback("10.1.2.3")
+    (True, True, False, False)
+    """
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+
+
+def check_host(host: str, token: str | None) -> None:
+    """Raise ``ValueError`` unless ``host`` is a loopback address or a token is set.
+
+    >>> check_host("127.0.0.1", None); check_host("0.0.0.0", "s3cret")
+    >>> check_host("0.0.0.0", None)
+    Traceback (most recent call last):
+    ...
+    ValueError: kg serve listens on a non-loopback address ('0.0.0.0') only with a token: set --token or KG_SERVE_TOKEN
+    """
+    if not is_loopback(host) and not token:
+        raise ValueError(f"kg serve listens on a non-loopback address ({host!r}) only with a token: set --token or KG_SERVE_TOKEN")
+
+
+def refuses_update(method: str, content_type: str, fields: dict) -> bool:
+    """Whether a request to ``/sparql`` is a SPARQL Update by its form (which ``kg serve`` refuses).
+
+    >>> refuses_update("POST", "application/sparql-update", {}), refuses_update("GET", "", {"update": ["x"]})
+    (True, True)
+    >>> refuses_update("POST", "application/x-www-form-urlencoded", {"query": ["ASK {}"]})
+    False
+    """
+    return content_type == "application/sparql-update" or "update" in fields
