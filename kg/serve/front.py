@@ -301,10 +301,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_WR)
-            # Discard (do not keep) what the client still sends, a little while: closing with
+            # Discard (never keep) what the client still sends, for at most 2 s: closing with
             # unread data would reset the connection before the client reads the answer.
             self.connection.settimeout(1.0)
-            left, until = min(length, 4 * self.server.settings.max_request_bytes) or (1 << 16), time.monotonic() + 2
+            left, until = min(length, 256 * _MB) or (1 << 16), time.monotonic() + 2
             while left > 0 and time.monotonic() < until and (data := self.connection.recv(min(left, 1 << 16))):
                 left -= len(data)
         except OSError:
