@@ -595,6 +595,7 @@ def viz(
     depth: int = typer.Option(1, "--depth", min=1, help="Radius of the ego network."),
     title: Optional[str] = typer.Option(None, "--title"),
     size_by: str = typer.Option("degree", "--size-by", help="degree or mentions."),
+    reference: bool = typer.Option(False, "--reference", help="Also draw the store's reference facts (kg enrich) as thin dotted grey edges."),
     date: Optional[str] = typer.Option(None, "--date", help="Document date for inputs without one."),
     model: Optional[str] = ModelOption,
 ):
@@ -602,18 +603,26 @@ def viz(
     from kg.graph import KnowledgeGraph
     from kg.viz import select, write_html
 
+    facts = None
     if len(sources) == 1 and _is_store(sources[0]):
         from kg.rdf.store import load_graph
 
-        graph = load_graph(_open_store(sources[0], read_only=True))
+        target = _open_store(sources[0], read_only=True)
+        graph = load_graph(target)
+        if reference:
+            from kg.reference import reference_edges
+
+            facts = reference_edges(target)
     else:
+        if reference:
+            _fail("--reference needs a store (the reference facts are added by kg enrich)")
         errors: list = []
         graph = KnowledgeGraph.from_extractions(_pipeline(_settings(model)).extract_many(_documents(sources, date, errors)))
     filters = dict(predicates=_split(predicates), modalities=_split(modalities), entity_types=_split(types),
                    min_support=min_support, since=since, until=until, focus=focus, depth=depth)
     try:
         view = select(graph, **filters)
-        path = write_html(graph, output, size_by=size_by, **filters, **({"title": title} if title else {}))
+        path = write_html(graph, output, size_by=size_by, reference=facts, **filters, **({"title": title} if title else {}))
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"{path}: {len(view.nodes)} entities, {len(view.edges)} relations")

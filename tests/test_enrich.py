@@ -176,3 +176,19 @@ def test_enrich_cli_chooses_kinds(tmp_path):
     bordering = {s for f in cached_reference().of("neighbourOf") for s in (f.subject, f.object)}
     assert stats["documents"] == 0 and stats["entities"] == {"State": len(bordering)}
     assert 150 < len(bordering) < 197  # island states have no land border
+
+
+def test_enrich_kg_viz_reference_draws_the_stores_facts_among_its_entities(seed_store, tmp_path):
+    import re
+
+    page = tmp_path / "seed.html"
+    drawn = kg("viz", seed_store["path"], "--reference", "-o", page)
+    assert drawn.exit_code == 0, drawn.output
+    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*?)\);\n", page.read_text()).group(1))
+    reference = {e["id"] for e in edges if e["modality"] == "reference"}
+    assert {"reference|ARM|neighbourOf|AZE", "reference|ARM|memberOf|CSTO"} <= reference
+    plain = tmp_path / "plain.html"
+    assert kg("viz", seed_store["path"], "-o", plain).exit_code == 0
+    assert '"modality": "reference"' not in plain.read_text()
+    refused = kg("viz", SEED, "--reference", "-o", tmp_path / "x.html")
+    assert refused.exit_code == 2 and "--reference needs a store" in refused.output

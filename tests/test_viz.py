@@ -361,3 +361,40 @@ def test_viz_page_from_a_store_is_the_page_of_the_graph(small_graph):
     store = open_store(None)
     write_graph(store, small_graph)
     assert to_html(load_graph(store, entries={})) == to_html(small_graph)
+
+
+def test_viz_reference_facts_are_muted_edges_among_the_shown_entities_for_their_dates(small_graph):
+    from kg.reference import Fact
+
+    facts = [
+        Fact("ARM", "neighbourOf", "AZE", "geonames"),
+        Fact("ARM", "memberOf", "CSTO", "csto-members", "2002-10-07"),
+        Fact("RUS", "memberOf", "CSTO", "csto-members", "2002-10-07", "2003-01-01"),  # ended before the news
+        Fact("ARM", "neighbourOf", "IRN", "geonames"),  # IRN is not in the graph: no new entity
+        Fact("vladimir-putin", "leaderOf", "RUS", "people", "2012-05-07", office="President <b>x</b>"),
+        Fact("vladimir-putin", "leaderOf", "RUS", "people", "2000-05-07", "2008-05-07", office="President"),
+    ]
+    nodes, edges, _ = page_data(to_html(small_graph, reference=facts))
+    reference = {e["id"]: e for e in edges if e["modality"] == "reference"}
+    assert sorted(reference) == ["reference|ARM|memberOf|CSTO", "reference|ARM|neighbourOf|AZE",
+                                 "reference|vladimir-putin|leaderOf|RUS"]
+    assert sorted(n["id"] for n in nodes) == sorted(small_graph.nodes)
+    assert len(edges) == len(small_graph) + 3
+    border = reference["reference|ARM|neighbourOf|AZE"]
+    assert border["dashes"] and border["physics"] is False and border["arrows"]["to"]["enabled"] is False
+    assert "rgba(110,110,110,0.38)" == border["color"]["color"]
+    leader = reference["reference|vladimir-putin|leaderOf|RUS"]
+    assert "President &lt;b&gt;x&lt;/b&gt;" in leader["tip"] and "<b>x" not in leader["tip"]
+    assert "2012-05-07 to now" in leader["tip"] and "not from the news" in leader["tip"]
+    assert "2000-05-07" not in leader["tip"]  # a term that ended before the news
+    # a window that reaches back: the earlier term is listed too
+    window = to_html(small_graph, reference=facts, since="2002-01-01", until="2020-12-31")
+    (leader,) = [e for e in page_data(window)[1] if e["id"] == "reference|vladimir-putin|leaderOf|RUS"]
+    assert "2000-05-07 to 2008-05-07" in leader["tip"] and "2012-05-07 to now" in leader["tip"]
+
+
+def test_viz_reference_legend_row_only_when_drawn(small_graph):
+    from kg.reference import Fact
+
+    assert "reference fact (kg enrich)" not in to_html(small_graph)
+    assert "reference fact (kg enrich)" in to_html(small_graph, reference=[Fact("ARM", "neighbourOf", "AZE", "geonames")])

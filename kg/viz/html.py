@@ -40,6 +40,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import urlsplit
 
 from kg.atomic import atomic_write
@@ -81,6 +82,8 @@ MODALITY_DASHES = {
     "hypothetical": [2, 5],
     "negated": [12, 4, 2, 4],
 }
+#: Reference facts (``kg enrich``, ``reference=``): thin, muted, dotted, and out of the layout's physics.
+REFERENCE_COLOUR, REFERENCE_DASHES = "rgba(110,110,110,0.38)", [1, 4]
 #: Above this many nodes, positions are computed in Python and physics is off.
 PHYSICS_LIMIT = 200
 #: Above this many edges, edges are drawn straight and hidden while dragging.
@@ -300,6 +303,72 @@ def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: b
     return items
 
 
+def _holds_within(fact, first: str | None, last: str | None) -> bool:
+    """Whether a reference fact held at some time in ``first``..``last`` (no range: holds now)."""
+    if first is None and last is None:
+        return fact.current
+    start, end = fact.earliest_start, fact.latest_end
+    return (start is None or last is None or start <= last) and (end is None or first is None or end >= first)
+
+
+def _reference_tip(facts: list, sources: dict, view: GraphView, kg: KnowledgeGraph) -> str:
+    fact = facts[0]
+    predicate = load_vocabulary()[fact.predicate]
+    names = _name(view, kg, fact.subject), _e(predicate.label), _name(view, kg, fact.object)
+    rows = [f"<div class='kg-tip-title'>{' '.join(names)}</div>",
+            "<div>a reference fact (<code>kg enrich</code>), not from the news</div>"]
+    for each in facts:
+        source = sources.get(each.source)
+        name = _link(source.url, source.label) if source is not None else _e(each.source)
+        period = f"{each.start or '…'} to {each.end or 'now'}" if (each.start or each.end) else "no dates"
+        office = f", {_e(each.office)}" if each.office else ""
+        rows.append(f"<div>{_e(period)}{office}; source: {name}</div>")
+    return "".join(rows)
+
+
+def _reference_edges(facts: Iterable, view: GraphView, kg: KnowledgeGraph, since: str | None, until: str | None) -> list[dict]:
+    """Edges for the reference facts between entities of the view, held within its dates.
+
+    The dates are ``since``..``until`` when given, else those of the view's
+    evidence; a view without dates shows the facts that hold now.
+    """
+    from kg.reference import cached_reference
+
+    dates = [d for e in view.edges for d in (e.first_seen, e.last_seen) if d]
+    first = since or (min(dates) if dates else None)
+    last = until or (max(dates) if dates else None)
+    grouped: dict[tuple[str, str, str], list] = {}
+    for fact in facts:
+        if fact.subject != fact.object and fact.subject in view.nodes and fact.object in view.nodes \
+                and _holds_within(fact, first, last):
+            grouped.setdefault((fact.subject, fact.predicate, fact.object), []).append(fact)
+    if not grouped:
+        return []
+    vocabulary, sources = load_vocabulary(), cached_reference().sources
+    items = []
+    for (subject, name, object), group in sorted(grouped.items()):
+        group.sort(key=lambda f: (f.start or "", f.source))
+        items.append({
+            "id": f"reference|{subject}|{name}|{object}",
+            "from": subject,
+            "to": object,
+            "arrows": {"to": {"enabled": not vocabulary[name].symmetric, "type": "arrow", "scaleFactor": 0.4}},
+            "dashes": REFERENCE_DASHES,
+            "color": {"color": REFERENCE_COLOUR, "highlight": "#6e6e6e", "hover": "#6e6e6e"},
+            "value": 1,
+            "physics": False,  # a border or a membership must not pull the news apart
+            "smooth": False,
+            "predicate": name,
+            "modality": "reference",
+            "polarity": "reference",
+            "support": 0,
+            "first_seen": group[0].start,
+            "last_seen": group[-1].end,
+            "tip": _reference_tip(group, sources, view, kg),
+        })
+    return items
+
+
 def _options(*, physics: bool, fast_edges: bool, large: bool) -> dict:
     options = {
         "nodes": {
@@ -338,13 +407,14 @@ def _legend(nodes: list[dict], edges: list[dict]) -> dict:
     """What the legend lists: only what the page contains, in a fixed order."""
     types = {n["type"] for n in nodes}
     polarities = {e["polarity"] for e in edges}
-    modalities = {e["modality"] for e in edges}
+    modalities = {e["modality"] for e in edges} - {"reference"}
     directed = any(e["arrows"]["to"]["enabled"] and e["modality"] != "negated" for e in edges)
     return {
         "types": [(t, *NODE_STYLES[t]) for t in NODE_STYLES if t in types],
         "polarities": [(p, *POLARITY_COLOURS[p]) for p in POLARITY_COLOURS if p in polarities],
         "modalities": [(m, MODALITY_DASHES[m]) for m in MODALITY_DASHES if m in modalities],
         "directed": directed,
+        "reference": any(e["modality"] == "reference" for e in edges),
     }
 
 
@@ -376,7 +446,7 @@ def _environment(extras: dict):
 
 
 def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, size_by: str,
-             physics: bool | None, physics_limit: int, edge_labels: bool | None):
+             physics: bool | None, physics_limit: int, edge_labels: bool | None, reference: list[dict] = ()):
     """A pyvis Network filled directly (``from_nx`` is quadratic) with our template."""
     from pyvis.network import Network
 
@@ -389,7 +459,7 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
     # the browser's physics starts best from its own initial layout; without physics, ours is the layout
     positions = {} if physics else layout(list(view.nodes), [(e.subject, e.object) for e in view.edges])
     nodes = _vis_nodes(view, kg, positions, size_by)
-    edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels)
+    edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels) + list(reference)
 
     net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=True,
                   neighborhood_highlight=True, cdn_resources="in_line", heading=title)
@@ -400,7 +470,8 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
     net.options = _options(physics=physics, fast_edges=fast_edges, large=large)
     filters = ", ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in view.filters.items())
     net.templateEnv = _environment({
-        "summary": f"{len(nodes)} entities, {len(edges)} relations, {len(kg.documents)} documents",
+        "summary": f"{len(nodes)} entities, {len(edges) - len(reference)} relations, {len(kg.documents)} documents"
+                   + (f", {len(reference)} reference facts" if reference else ""),
         "filters": filters,
         "legend": _legend(nodes, edges),
         "size_by": size_by,
@@ -428,18 +499,23 @@ def to_html(
     physics: bool | None = None,
     physics_limit: int = PHYSICS_LIMIT,
     edge_labels: bool | None = None,
+    reference: Iterable | None = None,
 ) -> str:
     """The graph (filtered as in :func:`kg.viz.view.select`) as one self-contained HTML page.
 
     ``size_by`` is ``"degree"`` or ``"mentions"``; ``physics`` forces the
     browser's physics on or off (by default on up to ``physics_limit``
     nodes); ``edge_labels`` forces predicate labels on edges (by default on
-    up to 20 edges).
+    up to 20 edges). ``reference`` adds reference facts
+    (:class:`kg.reference.Fact`, e.g. :func:`kg.reference.reference_edges` of a
+    store) as thin dotted grey edges between the entities shown, for the
+    view's dates; they never add an entity and stay out of the layout.
     """
     view = select(kg, predicates=predicates, modalities=modalities, entity_types=entity_types,
                   min_support=min_support, since=since, until=until, focus=focus, depth=depth)
+    extra = _reference_edges(reference, view, kg, since, until) if reference else []
     net = _network(view, kg, title=title, height=height, size_by=size_by, physics=physics,
-                   physics_limit=physics_limit, edge_labels=edge_labels)
+                   physics_limit=physics_limit, edge_labels=edge_labels, reference=extra)
     return net.generate_html(name="graph.html")
 
 
