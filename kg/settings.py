@@ -22,10 +22,16 @@ class Settings:
 
     ``model`` is the spaCy pipeline to load (any English pipeline with a
     parser and ``ner``: ``en_core_web_sm``, ``_md``, ``_lg``, ``_trf``). The
-    ``KG_MODEL`` environment variable overrides the default.
+    ``KG_MODEL`` environment variable overrides the default. ``languages``
+    (``KG_LANGUAGES=en,de``) are the languages that model reads: a user with
+    another language's pipeline lists its language so that its documents
+    are processed instead of skipped (the alias tables and relation
+    patterns are English, so expect entities more than relations).
     """
 
     model: str = os.environ.get("KG_MODEL", DEFAULT_MODEL)
+    #: Languages (ISO 639-1) the model reads; documents detected in others are skipped and reported.
+    languages: tuple[str, ...] = tuple(os.environ.get("KG_LANGUAGES", "en").replace(" ", "").split(","))
     batch_size: int = 32
     processes: int = 1
     fuzzy_person_threshold: float = 90.0

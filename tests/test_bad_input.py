@@ -244,3 +244,15 @@ def test_cli_build_reports_bad_inputs_and_stores_the_good(corpus, tmp_path):
     assert set(EXPECTED) <= stored
     assert sum(d.startswith("long#") for d in stored) >= LONG_CHARS // MAX_CHARS
     assert {"broken", "numeric-text", "german", "french", "binary", "empty", "whitespace"}.isdisjoint(stored)
+
+
+def test_cli_other_language_is_processed_when_the_model_is_said_to_read_it(tmp_path):
+    """`--languages en,de` (or KG_LANGUAGES): the German document is extracted, not skipped."""
+    path = tmp_path / "german.txt"
+    path.write_text(GERMAN, encoding="utf-8")
+    skipped = _cli("extract", str(path))
+    assert skipped.exit_code == 1 and "'de'" in skipped.output
+    read = _cli("extract", str(path), "--languages", "en,de")
+    assert read.exit_code == 0, read.output
+    records = [json.loads(line) for line in read.stdout.splitlines() if line.startswith("{")]
+    assert {r["doc"] for r in records} == {"german"}
