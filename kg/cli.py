@@ -444,6 +444,7 @@ def serve(
     max_result_mb: float = typer.Option(64.0, "--max-result-mb", min=0.001, help="Largest answer sent, in MiB; larger: 507."),
     max_request_kb: int = typer.Option(1024, "--max-request-kb", min=1, help="Largest POST body, in KiB; larger: 413."),
     max_concurrent: int = typer.Option(16, "--max-concurrent", min=1, help="Queries sent to Oxigraph at once; others wait, then 503."),
+    max_connections: int = typer.Option(128, "--max-connections", min=1, help="Client connections open at once; more: 503."),
     token: Optional[str] = typer.Option(None, "--token", envvar="KG_SERVE_TOKEN", show_default=False,
                                         help="Bearer token every request must carry (better: $KG_SERVE_TOKEN, not shown by ps)."),
 ):
@@ -461,7 +462,8 @@ def serve(
     if not Path(store).is_dir():
         _fail(f"{store}: no such store")
     settings = ServeSettings(timeout=timeout, max_result_bytes=int(max_result_mb * 1024 * 1024),
-                             max_request_bytes=max_request_kb * 1024, max_concurrent=max_concurrent, token=token or None)
+                             max_request_bytes=max_request_kb * 1024, max_concurrent=max_concurrent,
+                             max_connections=max_connections, token=token or None)
     try:
         served = start(store, host=host, port=port, settings=settings)
     except (ValueError, BackendError, OSError) as error:

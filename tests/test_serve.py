@@ -419,7 +419,7 @@ def test_serve_request_limits(store_folder):
         assert (status, body) == (413, b"request body larger than 1 KB (--max-request-kb)\n")
         big = urllib.parse.urlencode({"query": ALLIES}).encode() + b"&pad=" + b"x" * 2_000_000  # not read: still 413
         assert _call(f"{small.url}sparql", data=big, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 413
-        head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        head = b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
         assert _raw(small.url, head + b"\r\nASK {}").startswith(b"HTTP/1.0 411 ")
         assert _raw(small.url, head + b"Content-Length: many\r\n\r\nASK {}").startswith(b"HTTP/1.0 400 ")
         assert _raw(small.url, head + b"Transfer-Encoding: chunked\r\n\r\n6\r\nASK {}\r\n0\r\n\r\n").startswith(b"HTTP/1.0 411 ")
@@ -445,7 +445,7 @@ def test_serve_token(store_folder, caplog):
         assert status == 200 and json.loads(body)["results"]["bindings"]
         # a browser: /?token= once sets an HttpOnly, SameSite=Strict cookie, then the page and its fetches work
         assert _call(f"{guarded.url}?token=wrong")[0] == 401
-        answer = _raw(guarded.url, b"GET /?token=s3cret-token HTTP/1.1\r\nHost: x\r\n\r\n").decode()
+        answer = _raw(guarded.url, b"GET /?token=s3cret-token HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").decode()
         assert answer.startswith("HTTP/1.0 303 ") and "\r\nLocation: /\r\n" in answer
         cookie = re.search(r"\r\nSet-Cookie: (kg_serve=\w+); HttpOnly; SameSite=Strict; Path=/\r\n", answer).group(1)
         assert "s3cret-token" not in cookie
@@ -497,3 +497,32 @@ def test_serve_bench_cli_prints_both_runs_and_their_ratio(store_folder):
     result = CliRunner().invoke(app, ["bench", "serve", str(store_folder), "--requests", "30", "--json"])
     data = json.loads(result.output)
     assert data["front"]["statuses"] == {"200": 30} and data["direct"]["statuses"] == {"200": 30}
+
+
+def test_serve_on_loopback_answers_loopback_names_only(served):
+    """DNS rebinding: a page of evil.example that resolves to 127.0.0.1 sends Host: evil.example."""
+    port = urllib.parse.urlsplit(served.url).port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert _call(f"{served.url}queries", headers={"Host": host})[0] == 200
+    status, _, body = _call(f"{served.url}queries", headers={"Host": f"evil.example:{port}"})
+    assert status == 403 and b"loopback" in body
+    sparql = f"{served.url}sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    assert _call(sparql, headers={"Host": "127.0.0.1.evil.example"})[0] == 403
+
+
+def test_serve_caps_open_connections(store_folder):
+    import socket
+
+    with serve(store_folder, port=0, settings=ServeSettings(max_connections=2, client_timeout=5)) as small:
+        parts = urllib.parse.urlsplit(small.url)
+        idle = [socket.create_connection((parts.hostname, parts.port)) for _ in range(2)]  # say nothing
+        try:
+            time.sleep(0.2)
+            assert _raw(small.url, b"GET /queries HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startswith(b"HTTP/1.0 503 ")
+        finally:
+            for sock in idle:
+                sock.close()
+        deadline = time.monotonic() + 10
+        while _call(f"{small.url}queries")[0] != 200:  # the idle connections' threads end, the slots come back
+            assert time.monotonic() < deadline
+            time.sleep(0.1)

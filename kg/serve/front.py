@@ -62,7 +62,7 @@ import pyoxigraph as ox
 from kg.rdf.convert import PREFIXES
 from kg.rdf.query import QueryError, named_queries, substitutions
 from kg.rdf.remote import with_prefixes, with_values
-from kg.serve.policy import ServeSettings, check_host, is_loopback, refusal, refuses_update
+from kg.serve.policy import ServeSettings, check_host, is_loopback, loopback_name, refusal, refuses_update
 
 __all__ = ["FORMATS", "Answer", "FrontServer", "Refused", "ServeSettings", "check_host", "is_loopback", "refuses_update"]
 
@@ -145,6 +145,8 @@ class FrontServer(ThreadingHTTPServer):
         self._backend_address = (parts.hostname, parts.port or 80, parts.path or "/")
         self.title = title
         self.queries = named_queries()
+        self.loopback_only = is_loopback(host)
+        self.connections = threading.BoundedSemaphore(self.settings.max_connections)
         self.slots = threading.BoundedSemaphore(self.settings.max_concurrent)
         self.in_flight = 0
         self._count_lock = threading.Lock()
@@ -155,6 +157,24 @@ class FrontServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    def process_request(self, request, client_address) -> None:
+        """A thread for the connection, unless ``max_connections`` are open already (then 503 and close)."""
+        if not self.connections.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Connection: close\r\n\r\nkg serve: too many open connections; try again\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     def start(self) -> threading.Thread:
         """Serve in a background thread (tests, embedding); :meth:`shutdown` stops it."""
@@ -325,7 +345,15 @@ class _Handler(BaseHTTPRequestHandler):
         return accept
 
     def _authorised(self, path: str, fields: dict) -> bool:
-        """Whether the request carries the token (answered here when not, or when it sets the cookie)."""
+        """Whether the request may go on: a loopback name in ``Host`` when serving on loopback
+        (DNS rebinding), and the token when one is set (answered here when not, or when it sets the cookie)."""
+        if self.server.loopback_only and not loopback_name(self.headers.get("Host")):
+            message = "kg serve answers requests for this machine only (Host must be localhost or a loopback address)"
+            if self.command in ("GET", "HEAD"):
+                self._text(HTTPStatus.FORBIDDEN, message)
+            else:
+                self._refuse_body(HTTPStatus.FORBIDDEN, message)
+            return False
         token = self.server.settings.token
         if not token:
             return True

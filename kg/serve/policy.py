@@ -35,7 +35,7 @@ import re
 import socket
 from dataclasses import dataclass, field, replace
 
-__all__ = ["ServeSettings", "check_host", "is_loopback", "refusal", "refuses_update", "uses_keyword", "visible_code"]
+__all__ = ["ServeSettings", "check_host", "is_loopback", "loopback_name", "refusal", "refuses_update", "uses_keyword", "visible_code"]
 
 _MB = 1024 * 1024
 
@@ -193,6 +193,7 @@ class ServeSettings:
     max_concurrent: int = 16
     queue_timeout: float = 5.0
     client_timeout: float = 30.0
+    max_connections: int = 128
     token: str | None = field(default=None, repr=False)
 
     @property
@@ -239,3 +240,28 @@ def refuses_update(method: str, content_type: str, fields: dict) -> bool:
     False
     """
     return content_type == "application/sparql-update" or "update" in fields
+
+
+def loopback_name(host_header: str | None) -> bool:
+    """Whether a request's ``Host`` names this machine (``localhost``, ``127.x.y.z``, ``[::1]``; any port).
+
+    A page on another site that rebinds its DNS name to 127.0.0.1 sends its own
+    name: a loopback server answering only loopback names is out of its reach.
+    No ``Host`` at all (HTTP/1.0 clients, not browsers) is let through.
+
+    >>> [loopback_name(h) for h in ("127.0.0.1:7878", "localhost", "[::1]:80", None, "evil.example:7878", "127.0.0.1.evil.example")]
+    [True, True, True, True, False, False]
+    """
+    if not host_header:
+        return True
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host in ("localhost", "localhost.") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
