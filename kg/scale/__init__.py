@@ -5,7 +5,7 @@
   work, mapped over a local process pool in input order.
 - :mod:`kg.scale.build`: :func:`~kg.scale.build.build_local`, ``kg build`` on one machine.
 - :mod:`kg.scale.cluster`: :func:`~kg.scale.cluster.build_dask`, ``kg build --dask``
-  (N-Triples shards, bulk-loaded).
+  (N-Triples shards, each committed with its documents in one transaction).
 - :mod:`kg.scale.progress`: a progress bar on a terminal, log lines elsewhere.
 - :mod:`kg.scale.bench`: ``kg bench scale``.
 
