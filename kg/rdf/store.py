@@ -74,7 +74,6 @@ EXPORT_FORMATS = {
     "graphml": None,
 }
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _MENTIONS = ox.NamedNode(str(IR.mentionCount))
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -173,6 +172,27 @@ def document_index(store: ox.Store) -> tuple[set[str], set[str]]:
 # -- writing ------------------------------------------------------------------
 
 
+#: Entities asked about in one query by :func:`_stored_entities`.
+_LOOKUP_CHUNK = 500
+
+
+def _stored_entities(store, nodes: list[str]) -> dict[str, list]:
+    """The entities among ``nodes`` that the store describes (typed), each with its mention-count terms.
+
+    One query per 500 entities, not two look-ups an entity: a remote store
+    (:mod:`kg.rdf.remote`) answers a batch in a few requests.
+    """
+    stored: dict[str, list] = {}
+    for start in range(0, len(nodes), _LOOKUP_CHUNK):
+        values = " ".join(f"<{entity_iri(node)}>" for node in nodes[start:start + _LOOKUP_CHUNK])
+        query = f"SELECT ?e ?n WHERE {{ VALUES ?e {{ {values} }} ?e a [] OPTIONAL {{ ?e ir:mentionCount ?n }} }}"
+        for row in store.query(query, prefixes=PREFIXES):
+            counts = stored.setdefault(row["e"].value, [])
+            if row["n"] is not None and row["n"] not in counts:
+                counts.append(row["n"])
+    return stored
+
+
 def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
     """Add ``kg`` (and the N-Triples text ``extra``) to the store in one transaction; returns the triples sent.
 
@@ -185,17 +205,19 @@ def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
     delete: list[Triple] = []
     for doc_id in sorted(kg.documents):
         insert.extend(document_triples(kg.documents[doc_id]))
-    for node in sorted(kg.nodes):
+    nodes = sorted(kg.nodes)
+    stored = _stored_entities(store, nodes)
+    for node in nodes:
         data = kg.nodes[node]
-        subject = ox.NamedNode(entity_iri(node))
-        if next(store.quads_for_pattern(subject, _RDF_TYPE, None, ox.DefaultGraph()), None) is None:
+        iri = entity_iri(node)
+        if iri not in stored:
             insert.extend(entity_triples(node, data))
             continue
         if data["mentions"]:
-            old = [q.object for q in store.quads_for_pattern(subject, _MENTIONS, None, ox.DefaultGraph())]
+            old = stored[iri]
             total = sum(int(term.value) for term in old) + data["mentions"]
-            delete.extend((subject.value, _MENTIONS.value, _neutral(term)) for term in old)
-            insert.append((subject.value, _MENTIONS.value, Lit(str(total), _XSD_INTEGER)))
+            delete.extend((iri, _MENTIONS.value, _neutral(term)) for term in old)
+            insert.append((iri, _MENTIONS.value, Lit(str(total), _XSD_INTEGER)))
     insert.extend(relation_triples(kg))
     update = ""
     if delete:
