@@ -135,3 +135,50 @@ def test_relations_regions_located_in_states(pipeline, text, expected):
     extraction, rels = relations(pipeline, text)
     assert expected in rels, sorted(rels)
     assert expected[2] in {e.id for e in extraction.entities}
+
+
+@pytest.mark.parametrize(
+    "text, expected, wrong",
+    [
+        # the owner of the place struck, not the sea it lies on
+        ("Russian missiles struck Ukraine's Black Sea port of Odesa on Saturday.", ("RUS", "attacks", "UKR", "asserted"), "black-sea"),
+        ("The Houthis attacked Saudi Arabia's Red Sea port of Jizan.", ("houthis", "attacks", "SAU", "asserted"), "red-sea"),
+        ("Chinese coast guard vessels hit the Philippines' South China Sea supply ship.", ("CHN", "attacks", "PHL", "asserted"), "south-china-sea"),
+    ],
+)
+def test_relations_a_sea_says_where_not_whose(pipeline, text, expected, wrong):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert not any(wrong in (s, o) for s, _, o, _ in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected, wrong",
+    [
+        # "the parties" are the states and groups acting, not a capital where they met nor a former president's country
+        ("Sudan and the RSF met in the Saudi capital. Talks were mediated by the African Union, "
+         "and the parties agreed to a truce.", ("AU", "mediates", "rsf", "asserted"), "SAU"),
+        ("Serbia and Kosovo met in the Belgian capital. Former Finnish President Martti Ahtisaari said "
+         "the two sides had agreed to talk again, in talks mediated by the European Union.", ("EU", "mediates", "XKX", "asserted"), "FIN"),
+    ],
+)
+def test_relations_parties_are_not_places_or_former_offices(pipeline, text, expected, wrong):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert not any(wrong in (s, o) and p in ("mediates", "talksWith") for s, p, o, _ in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Saudi Arabia and the United States said that Sudan's army and the RSF had agreed to a truce. "
+         "The army later accused the RSF of violating it.", ("SDN", "accuses", "rsf", "asserted")),
+        ("Turkey hosted the talks. Pakistan's government and the Taliban agreed to a ceasefire. "
+         "The government then accused the Taliban of new attacks.", ("PAK", "accuses", "taliban", "asserted")),
+    ],
+)
+def test_relations_the_army_is_the_army_named_before(pipeline, text, expected):
+    """'the army' after 'Sudan's army' is Sudan's, not the host's or the last subject's."""
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert not any(p == "accuses" and s in ("SAU", "USA", "TUR") for s, p, o, _ in rels), sorted(rels)

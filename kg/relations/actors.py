@@ -29,6 +29,8 @@ _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side"}
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+#: Before a title: its holder no longer holds it ("former Nigerian President", "ex-Prime Minister").
+_FORMER = {"former", "ex", "ex-", "then", "late", "erstwhile"}
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,14 @@ class ActorResolver:
             if self.types.get(actor) not in ("State", "Other") or actor in exclude:
                 continue
             head = self._span_head(i)
-            if head.dep_ in ("amod", "compound", "nmod") and head.head.i not in self.ent_at and not (
-                self.lex.noun_kind(head.head.lemma_.lower(), "organ") or self.lex.noun_kind(head.head.lemma_.lower(), "force")
+            if head.dep_ in ("amod", "compound", "nmod") and head.head.i not in self.ent_at and (
+                not (self.lex.noun_kind(head.head.lemma_.lower(), "organ") or self.lex.noun_kind(head.head.lemma_.lower(), "force"))
+                or (head.head.lemma_.lower() == "capital" and head.head.tag_ == "NN")
             ):
+                # "the South African capital" is a city (a place), where "Western capitals" are governments
                 continue
+            if head.dep_ in ("amod", "compound", "nmod") and any(c.lower_ in _FORMER for c in head.head.children):
+                continue  # "former Nigerian President Obasanjo" does not act for Nigeria now
             yield actor
 
     def _span_head(self, i: int) -> Token:
@@ -170,7 +176,7 @@ class ActorResolver:
             if found:
                 return found
             if lemma in ("government", "side", "leadership", "authority", "junta", "regime", "army", "military") and _definite(token):
-                return self._recent(token, "State", prefer_subject=True)
+                return self._same_organ(token) or self._recent(token, "State", prefer_subject=True)
             return []
         if _definite(token) and self.lex.noun_kind(lemma, "place") and not any(c.i in self.ent_at for c in token.children):
             # "the territory", "the enclave": the region last named
@@ -235,6 +241,9 @@ class ActorResolver:
                     found += self.actors(child, depth + 1)
                 elif child.dep_ == "compound" and (self.lex.noun_kind(child.lemma_.lower(), "organ") or self.lex.noun_kind(child.lemma_.lower(), "force")):
                     found += self._modifier_actors(child, depth + 1)
+        # a sea or another purely geographic region (no state it lies in or is claimed by) says where
+        # a thing is, not whose: "Ukraine's Black Sea port", "Russia's Baltic Sea fleet", "the Red Sea route"
+        found = [a for a in found if not self._geographic(a.id)]
         if not found:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
@@ -242,6 +251,21 @@ class ActorResolver:
                         if pobj.dep_ == "pobj":
                             found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", "Other", None)]
         return [Actor(self.state_of(a.id), a.certainty) if self.types.get(a.id) == "Person" else a for a in found]
+
+    def _same_organ(self, token: Token) -> list[Actor]:
+        """'Sudan's army ... the army': the owner of the last organ of the same name named before."""
+        lemma = token.lemma_.lower()
+        for earlier in reversed(self.doc[: token.i]):
+            if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
+                owners = [a for a in self._modifier_actors(earlier, 1) if self.types.get(a.id) in ("State", "Organization", "Other")]
+                if owners:
+                    return [Actor(owners[0].id, 0.7)]
+        return []
+
+    def _geographic(self, actor_id: str) -> bool:
+        """A region of the tables that lies in no state and is claimed by none: a sea, an ocean."""
+        entry = self.gaz.entries.get(actor_id)
+        return entry is not None and entry.type == "Region" and not entry.located_in and not entry.claimed_by
 
     def _recent(self, token: Token, type_: str, prefer_subject: bool = False) -> list[Actor]:
         """The most recent actor of ``type_`` before ``token`` (a subject first, if asked)."""

@@ -167,11 +167,11 @@ class RelationExtractor:
                     return
                 listed = dobj is not None and (dobj.lemma_.lower() in required or ("@force" in required and self.lex.noun_kind(dobj.lemma_.lower(), "force")))
                 if prep is None and obj is not None and obj.dep_ == "dobj" and listed:
-                    # the object actor is the possessor or modifier of the required noun
-                    objects = self._destination(cue_token, dobj, cue, resolver)
-                    if predicate != "deploysForcesTo":
-                        # "cut ties with Mali", "expelled Rwanda's ambassador"
-                        objects = objects or resolver._modifier_actors(dobj, 0)
+                    # the object actor is the owner of the required noun ("expelled Rwanda's ambassador",
+                    # "struck Ukraine's port of Odesa": the owner before the place), else the phrase it
+                    # goes to or with ("cut ties with Mali"); forces go to a destination only
+                    owners = resolver._modifier_actors(dobj, 0) if predicate != "deploysForcesTo" else []
+                    objects = owners or self._destination(cue_token, dobj, cue, resolver)
                     if not objects:
                         return
                     yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
