@@ -182,3 +182,37 @@ def test_relations_the_army_is_the_army_named_before(pipeline, text, expected):
     extraction, rels = relations(pipeline, text)
     assert expected in rels, sorted(rels)
     assert not any(p == "accuses" and s in ("SAU", "USA", "TUR") for s, p, o, _ in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected, wrong",
+    [
+        # "the two countries" are the last pair, not two of a list of three
+        ("Mexico broke off relations with Ecuador after police raided its embassy. Brazil, Colombia and Chile "
+         "condemned the raid. Washington urged the two countries to resolve their differences.", ("USA", "appealsTo", "MEX", "asserted"), "COL"),
+        # the one called on acts ("called on X to stop fighting"), and "its" is the one called on
+        ("Armenia and Azerbaijan clashed again. Russia, France and the United States called on the two countries "
+         "to stop fighting.", ("RUS", "appealsTo", "AZE", "asserted"), "FRA"),
+        ("Russia called on Israel to halt its attacks on Hamas.", ("ISR", "attacks", "hamas", "claimed"), "RUS"),
+    ],
+)
+def test_relations_object_control_and_pairs(pipeline, text, expected, wrong):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    assert not any(p in ("conflictWith", "attacks") and wrong in (s, o) for s, p, o, _ in rels), sorted(rels)
+    assert not any(p == "appealsTo" and o == wrong for s, p, o, _ in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("AL-ULA, Saudi Arabia, Jan 5 - Kuwait mediated between Riyadh and Doha in the desert city of Al-Ula.", "al-ula"),
+        ("GOMA, Congo, Jan 28 (Reuters) - Rwanda denied sending troops to the border town of Bunagana.", "bunagana"),
+    ],
+)
+def test_relations_datelines_with_a_country_and_towns_are_places(pipeline, text, place):
+    extraction, rels = relations(pipeline, text)
+    types = {e.id: e.type for e in extraction.entities}
+    assert types.get(place) in (None, "Region"), types
+    assert "SAU" not in types or any(m.start >= 30 for e in extraction.entities if e.id == "SAU" for m in e.mentions)
+    assert "COD" not in {s for s, *_ in rels} and not any(place in (s, o) for s, _, o, _ in rels), sorted(rels)

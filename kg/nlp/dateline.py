@@ -10,6 +10,10 @@ preset boundaries) and records its character span in
 20
 >>> dateline_end("Beijing, March 10 -- According to reports")
 21
+>>> dateline_end("GOMA, Congo, Jan 28 (Reuters) - Rebels said they held the city.")
+32
+>>> dateline_end("PARIS, France - Macron met Scholz."), dateline_end("Paris, France - Macron met Scholz.")
+(16, 0)
 >>> dateline_end("Iran's president calls for vigilance")
 0
 """
@@ -26,6 +30,7 @@ __all__ = ["dateline_end"]
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z.'’\- /]{1,60}?"           # place(s)
+    r"(?:,\s+[A-Z][A-Za-z.'’\- ]{1,40}?(?=,|\s*\(|\s+(?:--|-|–|—)\s))?"  # its country: "NAQOURA, Lebanon, Oct 27"
     r"(?:,\s+(?:" + _MONTH + r"\s+\d{1,2}|\d{1,2}\s+" + _MONTH + r")(?:,\s+\d{4})?)?"  # date
     r"\s*(?:\((?:Reuters|AP|AFP|Xinhua|dpa|DPA|UPI|Bloomberg)\))?"  # agency
     r"\s*(?:--|-|–|—)\s+"

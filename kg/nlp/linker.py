@@ -64,7 +64,10 @@ class Linker:
             key=lambda i: (len(strip_person_name(ents[i].text).split()) < 2, i),
         )
         minted: dict[str, str] = {}
+        dateline = (doc.user_data or {}).get("dateline", (0, 0))
         for i in order:
+            if ents[i].start_char < dateline[1]:
+                continue  # where the report was filed: neither an actor nor a type for one
             ent_id, type_ = self._link(ents[i], doc_people, date)
             ids[i] = ent_id
             if ent_id and type_ == "Person" and ent_id not in doc_people:
@@ -73,7 +76,6 @@ class Linker:
                 minted.setdefault(ent_id, type_)
         found: dict[str, dict] = {}
         new_ents = []
-        dateline = (doc.user_data or {}).get("dateline", (0, 0))
         for i, ent in enumerate(ents):
             ent_id = ids.get(i) if ent.start_char >= dateline[1] else None
             if ent_id:
@@ -116,11 +118,12 @@ class Linker:
         if label in ("PERSON", "GPE", "LOC") and self._not_actor(ent):
             return None, None
         places = self.gazetteer.non_actors["place_noun"]
-        if label == "PERSON" and (
+        if label in ("PERSON", "ORG") and (
             (ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of" and ent.root.head.head.lemma_.lower() in places)
             or any(c.dep_ == "appos" and c.lemma_.lower() in places for c in ent.root.children)
         ):
-            # "the Azerbaijani town of Yevlakh", "Lachin, a town in Azerbaijan": a place taken for a person
+            # "the Azerbaijani town of Yevlakh", "Lachin, a town in Azerbaijan", "the desert city of Al-Ula":
+            # a place taken for a person or an organisation
             label = "GPE"
         if label == "PERSON" or len(key.split()) == 1:
             person = self.people.resolve(text, doc_people, date) if label == "PERSON" else None

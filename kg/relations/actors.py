@@ -29,6 +29,8 @@ _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side"}
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+#: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
+OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
 #: Before a title: its holder no longer holds it ("former Nigerian President", "ex-Prime Minister").
 _FORMER = {"former", "ex", "ex-", "then", "late", "erstwhile"}
 
@@ -65,6 +67,8 @@ class ActorResolver:
             token = self.doc[i]
             if token.dep_ != "conj" or self.types.get(ent_id) not in ("State", "Other"):
                 continue
+            if _coordination_size(token) != 2:
+                continue  # "Brazil, Colombia and Chile condemned it": three states are not "the two countries"
             other = self.ent_at.get(token.head.i)
             if other and other != ent_id and self.types.get(other) in ("State", "Other") and "State" in (self.types.get(other), self.types.get(ent_id)):
                 pairs.append((i, (other, ent_id)))
@@ -279,6 +283,22 @@ class ActorResolver:
     def _governing_dep(self, i: int) -> str:
         return self._span_head(i).dep_
 
+    def controller(self, verb: Token) -> list[Actor]:
+        """Who is to act, for an object-control verb: its object ("urged Israel"), or "called on X"."""
+        if verb.lemma_.lower() not in OBJECT_CONTROL:
+            return []
+        for child in verb.children:
+            if child.dep_ in ("dobj", "dative"):
+                targets = [child]
+            elif child.dep_ == "prep" and child.lower_ in ("on", "upon"):
+                targets = [c for c in child.children if c.dep_ == "pobj"]
+            else:
+                continue
+            found = [a for target in targets for a in self.actors(target, 1)]
+            if found:
+                return found
+        return []
+
     def pronoun(self, token: Token) -> list[Actor]:
         """'he'/'his': the last person; 'it'/'its': the speaker of a reported clause, else the last
         state, organisation or group of the sentence (a subject first), else the previous sentence's subject."""
@@ -289,6 +309,11 @@ class ActorResolver:
         clause = token.head
         while clause.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "ROOT") and clause.head != clause:
             clause = clause.head
+        if clause.dep_ == "xcomp" and clause.head != clause:
+            # "called on Israel to halt its attacks": its = Israel's, the one called on
+            found = self.controller(clause.head)
+            if found and token.i not in {t.i for c in clause.head.children if c.dep_ in ("dobj", "dative") for t in c.subtree}:
+                return [Actor(a.id, 0.8) for a in found]
         if clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head != clause:
             for child in clause.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
@@ -316,6 +341,20 @@ class ActorResolver:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
         found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
         return [Actor(a.id, 0.5) for a in found]
+
+
+def _coordination_size(token: Token) -> int:
+    """How many conjuncts the coordination that ``token`` belongs to has ("X, Y and Z": 3)."""
+    first = token
+    while first.dep_ == "conj" and first.head != first:
+        first = first.head
+    members, stack = 1, [first]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ == "conj":
+                members += 1
+                stack.append(child)
+    return members
 
 
 def _definite(token: Token) -> bool:

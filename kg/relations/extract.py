@@ -31,7 +31,6 @@ from kg.vocab import Predicate
 __all__ = ["Pattern", "RelationExtractor", "load_patterns", "set_cue_attributes"]
 
 _NOMINAL_DEPS = {"dobj", "pobj", "nsubj", "nsubjpass", "attr", "appos"}
-_OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
 _RECIPROCAL_LIGHT = {"trade", "exchange"}
 _STRUCTURAL = {"memberOf", "neighbourOf", "allyOf", "locatedIn"}
 
@@ -362,12 +361,9 @@ class RelationExtractor:
         if head == verb:
             return []
         if verb.dep_ == "xcomp":
-            if head.lemma_.lower() in _OBJECT_CONTROL:
-                for child in head.children:
-                    if child.dep_ in ("dobj", "dative"):
-                        found = resolver.actors(child)
-                        if found:
-                            return found
+            found = resolver.controller(head)  # "urged Israel to halt", "called on both sides to stop"
+            if found:
+                return found
             for child in head.children:
                 if child.dep_ == "nsubjpass":
                     return resolver.actors(child)
