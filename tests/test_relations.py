@@ -216,3 +216,21 @@ def test_relations_datelines_with_a_country_and_towns_are_places(pipeline, text,
     assert types.get(place) in (None, "Region"), types
     assert "SAU" not in types or any(m.start >= 30 for e in extraction.entities if e.id == "SAU" for m in e.mentions)
     assert "COD" not in {s for s, *_ in rels} and not any(place in (s, o) for s, _, o, _ in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected, wrong",
+    [
+        ("Chinese ambassador to Sri Lanka Qi Zhenhong attended the ceremony.", ("qi-zhenhong", "officialOf", "CHN", "asserted"), "LKA"),
+        ("Redwan Hussien, national security adviser to Ethiopian Prime Minister Abiy Ahmed, signed the deal.",
+         ("redwan-hussien", "officialOf", "ETH", "asserted"), None),
+        ("Jake Sullivan, national security adviser to President Joe Biden, met Wang Yi.", ("jake-sullivan", "officialOf", "USA", "asserted"), None),
+    ],
+)
+def test_relations_roles_of_people_sent_to_or_advising_others(pipeline, text, expected, wrong):
+    extraction, rels = relations(pipeline, text)
+    assert expected in rels, sorted(rels)
+    person = expected[0]
+    assert not any(s == person and p == "leaderOf" for s, p, o, _ in rels), sorted(rels)
+    if wrong:
+        assert not any(s == person and o == wrong for s, p, o, _ in rels), sorted(rels)

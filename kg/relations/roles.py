@@ -23,6 +23,18 @@ __all__ = ["Role", "find_roles"]
 
 
 
+#: Titles of people sent to another state or body: "ambassador to X" represents someone else to X.
+_SENT_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "ambassadors", "envoys"}
+
+
+def _after_to(doc: Doc, first: int, window: list) -> bool:
+    """Whether the name starting at token ``first`` follows a "to" inside ``window`` ("ambassador to [Sri Lanka]")."""
+    i = first - 1
+    while i >= window[0].i and doc[i].lower_ == "the":
+        i -= 1
+    return i >= window[0].i and doc[i].lower_ == "to"
+
+
 @dataclass(frozen=True)
 class Role:
     person: str
@@ -103,6 +115,11 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         for window in (_window_before(doc, ent, resolver, gazetteer.title_words), _window_after(doc, ent), _appositive_before(doc, ent)):
             words = [t.lower_ for t in window]
             title = _title([w for w in words if w not in ("the", "'s", "’s", "-")], titles)
+            if title and window and window[0].i > ent.start and "to" in words:
+                # "Redwan Hussien, national security adviser to Ethiopian Prime Minister Abiy Ahmed":
+                # the title before "to" is his; the one after is the other person's
+                own = _title([w for w in words[: words.index("to")] if w not in ("the", "'s", "’s", "-")], titles)
+                title = own or title
             if not title:
                 continue
             if any(w in gazetteer.title_words["drop"] or w.startswith("ex-") for w in words):
@@ -112,7 +129,11 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             if "deputy" in words or "vice" in words:
                 predicate = "officialOf"
             first_title = first_title or predicate
-            ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at]
+            hosts = set()
+            if phrase.split()[-1] in _SENT_TO:
+                # "Chinese ambassador to Sri Lanka", "U.S. envoy to the UN": the host is not whom they represent
+                hosts = {t.i for t in window if t.i in resolver.ent_at and _after_to(doc, resolver.ent_span[t.i][0], window)}
+            ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at and t.i not in hosts]
             ids = [i for i in ids if resolver.types.get(i) in ("State", "Organization", "Other")]
             if ids:
                 # the nearest named: "Azerbaijani President", "Iran's foreign minister"
