@@ -234,3 +234,8 @@ def test_relations_roles_of_people_sent_to_or_advising_others(pipeline, text, ex
     assert not any(s == person and p == "leaderOf" for s, p, o, _ in rels), sorted(rels)
     if wrong:
         assert not any(s == person and o == wrong for s, p, o, _ in rels), sorted(rels)
+
+
+def test_relations_to_before_an_envoys_title_is_not_ambassador_to(pipeline):
+    extraction, rels = relations(pipeline, "Lebanon and Israel handed signed letters to U.S. envoy Amos Hochstein on Thursday.")
+    assert ("amos-hochstein", "officialOf", "USA", "asserted") in rels, sorted(rels)

@@ -130,9 +130,12 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
                 predicate = "officialOf"
             first_title = first_title or predicate
             hosts = set()
-            if phrase.split()[-1] in _SENT_TO:
+            sent = [t.i for t in window if t.lower_ == phrase.split()[-1]]
+            if phrase.split()[-1] in _SENT_TO and sent:
                 # "Chinese ambassador to Sri Lanka", "U.S. envoy to the UN": the host is not whom they represent
-                hosts = {t.i for t in window if t.i in resolver.ent_at and _after_to(doc, resolver.ent_span[t.i][0], window)}
+                # (but "handed letters to U.S. envoy Amos Hochstein": that "to" comes before the title)
+                hosts = {t.i for t in window if t.i in resolver.ent_at and t.i > sent[0]
+                         and _after_to(doc, resolver.ent_span[t.i][0], window)}
             ids = [resolver.ent_at[t.i] for t in window if t.i in resolver.ent_at and t.i not in hosts]
             ids = [i for i in ids if resolver.types.get(i) in ("State", "Organization", "Other")]
             if ids:
