@@ -239,3 +239,16 @@ def test_relations_roles_of_people_sent_to_or_advising_others(pipeline, text, ex
 def test_relations_to_before_an_envoys_title_is_not_ambassador_to(pipeline):
     extraction, rels = relations(pipeline, "Lebanon and Israel handed signed letters to U.S. envoy Amos Hochstein on Thursday.")
     assert ("amos-hochstein", "officialOf", "USA", "asserted") in rels, sorted(rels)
+
+
+def test_relations_the_n_states_are_the_last_list_of_n(pipeline):
+    text = ("Saudi Arabia, the United Arab Emirates, Bahrain and Egypt cut ties with Qatar in 2017. "
+            "On Tuesday the four states agreed to restore relations with Doha.")
+    extraction, rels = relations(pipeline, text)
+    for state in ("SAU", "ARE", "BHR", "EGY"):  # a list the parser took for an apposition, too
+        assert (state, "severRelationsWith", "QAT", "asserted") in rels, sorted(rels)
+        assert (state, "restoreRelationsWith", "QAT", "asserted") in rels, sorted(rels)
+    # the partner is named: no restoring among the four themselves
+    assert not any(p == "restoreRelationsWith" and "QAT" not in (s, o) for s, p, o, _ in rels), sorted(rels)
+    extraction, rels = relations(pipeline, "Mali, Burkina Faso and Niger left ECOWAS. The three countries accused the bloc of serving France.")
+    assert {s for s, p, o, _ in rels if p == "accuses" and o == "ECOWAS"} == {"MLI", "BFA", "NER"}, sorted(rels)

@@ -57,33 +57,45 @@ class ActorResolver:
                 for token in ent:
                     self.ent_at[token.i] = ent.ent_id_
                     self.ent_span[token.i] = (ent.start, ent.end)
-        self.pairs = self._coordinated_pairs()
+        self.groups = self._coordinated_groups()
 
     # -- the parties a document is about ---------------------------------
-    def _coordinated_pairs(self) -> list[tuple[int, tuple[str, str]]]:
-        """(token index, pair) of states coordinated in one phrase ("X and Y", "between X and Y")."""
-        pairs = []
+    def _coordinated_groups(self) -> list[tuple[int, tuple[str, ...]]]:
+        """(index of the last conjunct, states) of each coordination of states in one phrase:
+        "X and Y", "between X and Y", "X, Y, Z and W" (groups, ordered by where they end)."""
+        groups = []
         for i, ent_id in self.ent_at.items():
             token = self.doc[i]
-            if token.dep_ != "conj" or self.types.get(ent_id) not in ("State", "Other"):
+            if token.i != self._span_head(i).i:
+                continue  # one token a name: its head
+            if token.dep_ == "conj" or not any(c.dep_ == "conj" for c in token.children):
+                continue  # not the first conjunct of a coordination
+            members, last, stack = [token], token.i, [token]
+            while stack:
+                for child in stack.pop().children:
+                    if child.dep_ == "conj":
+                        members.append(child)
+                        last = max(last, child.i)
+                        stack.append(child)
+            ids = [self.ent_at.get(m.i) for m in members]
+            if None in ids or len(set(ids)) != len(ids):
                 continue
-            if _coordination_size(token) != 2:
-                continue  # "Brazil, Colombia and Chile condemned it": three states are not "the two countries"
-            other = self.ent_at.get(token.head.i)
-            if other and other != ent_id and self.types.get(other) in ("State", "Other") and "State" in (self.types.get(other), self.types.get(ent_id)):
-                pairs.append((i, (other, ent_id)))
-        return sorted(pairs)
+            types = [self.types.get(x) for x in ids]
+            if all(t in ("State", "Other") for t in types) and "State" in types:
+                groups.append((last, tuple(ids)))
+        return sorted(groups)
 
     def parties(self, before: int, n: int = 2, exclude: set[str] = frozenset()) -> list[str]:
         """The ``n`` states the text is about at token ``before``.
 
-        The most recent pair coordinated in one phrase, else the most
-        mentioned states so far.
+        The most recent coordination of exactly ``n`` states ("X and Y" for
+        "the two countries", "X, Y and Z" for "the three states"), else the
+        most mentioned states so far.
         """
-        if n == 2:
-            for i, pair in reversed(self.pairs):
-                if i < before and not exclude.intersection(pair):
-                    return list(pair)
+        if n >= 2:
+            for i, group in reversed(self.groups):
+                if i < before and len(group) == n and not exclude.intersection(group):
+                    return list(group)
         counts = Counter(self._party_mentions(before, exclude))
         if len(counts) < n:
             counts.update(self._party_mentions(0, exclude))
@@ -135,6 +147,9 @@ class ActorResolver:
                 found = self.actors(child, depth + 1) + found
             elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
                 found += self._modifier_actors(child, depth)
+            elif child.dep_ == "appos" and self._same_kind(token, child):
+                # "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt": a list the parser took for an apposition
+                found += self.actors(child, depth + 1)
         return _unique(found)
 
     def _head_actors(self, token: Token, depth: int) -> list[Actor]:
@@ -256,6 +271,11 @@ class ActorResolver:
                             found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", "Other", None)]
         return [Actor(self.state_of(a.id), a.certainty) if self.types.get(a.id) == "Person" else a for a in found]
 
+    def _same_kind(self, token: Token, other: Token) -> bool:
+        """Whether two tokens head names of states (or of organisations) both."""
+        kinds = {self.types.get(self.ent_at.get(t.i)) for t in (token, other)}
+        return len(kinds) == 1 and kinds <= {"State", "Organization"} and token.i in self.ent_at and other.i in self.ent_at
+
     def _same_organ(self, token: Token) -> list[Actor]:
         """'Sudan's army ... the army': the owner of the last organ of the same name named before."""
         lemma = token.lemma_.lower()
@@ -341,20 +361,6 @@ class ActorResolver:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
         found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
         return [Actor(a.id, 0.5) for a in found]
-
-
-def _coordination_size(token: Token) -> int:
-    """How many conjuncts the coordination that ``token`` belongs to has ("X, Y and Z": 3)."""
-    first = token
-    while first.dep_ == "conj" and first.head != first:
-        first = first.head
-    members, stack = 1, [first]
-    while stack:
-        for child in stack.pop().children:
-            if child.dep_ == "conj":
-                members += 1
-                stack.append(child)
-    return members
 
 
 def _definite(token: Token) -> bool:

@@ -187,6 +187,8 @@ class RelationExtractor:
                 # reciprocal: coordinated subjects, no object ("Egypt and Qatar met")
                 if not self.predicates[predicate].symmetric or lemma not in cue.reciprocal_verbs:
                     return
+                if self._has_partner(cue_token, allowed_preps or cue.preps, resolver):
+                    return  # "restore relations with Doha": the partner is named (another match takes it)
                 yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
                 return
         else:
@@ -303,6 +305,15 @@ class RelationExtractor:
                         if found:
                             return found
         return []
+
+    def _has_partner(self, verb: Token, preps, resolver: ActorResolver) -> bool:
+        """Whether the verb or its object names a partner: "restore relations with Doha", "met with Kagame"."""
+        heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        return any(
+            resolver.actors(pobj)
+            for head in heads for prep in head.children if prep.dep_ == "prep" and prep.lower_ in preps
+            for pobj in prep.children if pobj.dep_ == "pobj"
+        )
 
     def _object_ok(self, dobj: Token | None, required: list[str], resolver: ActorResolver) -> bool:
         if dobj is None:
