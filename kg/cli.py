@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from kg.settings import Settings
+from kg.settings import Settings, language_codes
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="ir-kg: knowledge graphs of international relations from news.")
 
@@ -23,8 +23,7 @@ LanguagesOption = typer.Option(
 
 
 def _settings(model: str | None, languages: str | None = None, **changes) -> Settings:
-    codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip()) if languages else None
-    return Settings().replace(model=model, languages=codes, **changes)
+    return Settings().replace(model=model, languages=language_codes(languages) if languages else None, **changes)
 
 
 def _fail(message: str, code: int = 2) -> None:

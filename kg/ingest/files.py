@@ -17,13 +17,13 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterable, Iterator
 
 from kg.ingest.clean import _CONTROL, clean_text
 from kg.ingest.html import html_to_document_fields
 from kg.records import Document
 
-__all__ = ["IngestError", "folder_files", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
+__all__ = ["IngestError", "folder_files", "read_folder", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -149,15 +149,20 @@ def folder_files(folder: Path) -> Iterator[Path | IngestError]:
             yield IngestError(str(child), None, f"unsupported file type {child.suffix!r}, skipped (reads {kinds})")
 
 
+def read_folder(folder: Path, read: Callable[[Path], Iterable]) -> Iterator:
+    """What ``read`` yields for each readable file under ``folder``, and an error for each other file."""
+    for child in folder_files(folder):
+        if isinstance(child, IngestError):
+            yield child
+        else:
+            yield from read(child)
+
+
 def read_path(path: Path, default_date: str | None = None) -> Iterator[Document | IngestError]:
     """Documents of one file or, recursively, of a folder (hidden files skipped, others reported)."""
     name = str(path)
     if path.is_dir():
-        for child in folder_files(path):
-            if isinstance(child, IngestError):
-                yield child
-            else:
-                yield from read_path(child, default_date)
+        yield from read_folder(path, lambda child: read_path(child, default_date))
         return
     if not path.exists():
         yield IngestError(name, None, "no such file or folder")

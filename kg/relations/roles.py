@@ -27,6 +27,11 @@ __all__ = ["Role", "find_roles"]
 _SENT_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "ambassadors", "envoys"}
 
 
+def _content(words: list[str]) -> list[str]:
+    """The words a title is looked for in: without articles, possessive marks and dashes."""
+    return [w for w in words if w not in ("the", "'s", "’s", "-")]
+
+
 def _after_to(doc: Doc, first: int, window: list) -> bool:
     """Whether the name starting at token ``first`` follows a "to" inside ``window`` ("ambassador to [Sri Lanka]")."""
     i = first - 1
@@ -114,12 +119,11 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         first_title = None
         for window in (_window_before(doc, ent, resolver, gazetteer.title_words), _window_after(doc, ent), _appositive_before(doc, ent)):
             words = [t.lower_ for t in window]
-            title = _title([w for w in words if w not in ("the", "'s", "’s", "-")], titles)
+            title = _title(_content(words), titles)
             if title and window and window[0].i > ent.start and "to" in words:
                 # "Redwan Hussien, national security adviser to Ethiopian Prime Minister Abiy Ahmed":
                 # the title before "to" is his; the one after is the other person's
-                own = _title([w for w in words[: words.index("to")] if w not in ("the", "'s", "’s", "-")], titles)
-                title = own or title
+                title = _title(_content(words[: words.index("to")]), titles) or title
             if not title:
                 continue
             if any(w in gazetteer.title_words["drop"] or w.startswith("ex-") for w in words):
@@ -130,8 +134,9 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
                 predicate = "officialOf"
             first_title = first_title or predicate
             hosts = set()
-            sent = [t.i for t in window if t.lower_ == phrase.split()[-1]]
-            if phrase.split()[-1] in _SENT_TO and sent:
+            head = phrase.split()[-1]
+            sent = [t.i for t in window if t.lower_ == head] if head in _SENT_TO else []
+            if sent:
                 # "Chinese ambassador to Sri Lanka", "U.S. envoy to the UN": the host is not whom they represent
                 # (but "handed letters to U.S. envoy Amos Hochstein": that "to" comes before the title)
                 hosts = {t.i for t in window if t.i in resolver.ent_at and t.i > sent[0]

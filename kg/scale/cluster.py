@@ -80,15 +80,15 @@ def extract_shard(documents: Sequence[Document], settings: Settings, index: int)
     )
 
 
-def write_shard(store, shard: Shard, folder: Path | None = None, *, keep: bool = False) -> int:
+def write_shard(store, shard: Shard, folder: Path | None = None) -> int:
     """Commit a shard — its triples, documents and entities — in one transaction; returns the triples written.
 
     One transaction, not a bulk load followed by a commit: a build killed
     between the two would leave statements about undescribed entities (a
-    store that fails ``kg validate``). With ``keep`` the shard is also
-    written to ``folder`` for other triple stores.
+    store that fails ``kg validate``). Given a ``folder``, the shard is also
+    written there for other triple stores.
     """
-    if keep:
+    if folder is not None:
         with atomic_write(Path(folder) / f"shard-{shard.index:05d}.nt", "wb") as stream:
             stream.write(shard.ntriples)
     commit = KnowledgeGraph(entries={})
@@ -134,9 +134,8 @@ def build_dask(
     first = next(fresh, None)
     if first is None:  # nothing new: no cluster is started
         return report
-    keep = shard_dir is not None
-    folder = Path(shard_dir) if keep else None
-    if keep:
+    folder = Path(shard_dir) if shard_dir is not None else None
+    if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
     client, cluster = _client(address, workers)
     try:
@@ -144,7 +143,7 @@ def build_dask(
 
         def finish(future) -> None:
             shard = future.result()
-            report.triples_sent += write_shard(store, shard, folder, keep=keep)
+            report.triples_sent += write_shard(store, shard, folder)
             report.added.extend(info.id for info in shard.documents)
             report.transactions += 1
             if report.transactions % FLUSH_EVERY == 0:
@@ -164,7 +163,7 @@ def build_dask(
             for future in pending:
                 future.cancel()
         flush_store(store)
-        if keep:
+        if folder is not None:
             _write_entities(store, folder / "entities.nt")
     finally:
         client.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from kg.ingest import IngestError, folder_files, read_inputs, read_jsonl, read_path
-from kg.ingest.files import JSONL_SUFFIXES, READABLE_SUFFIXES
+from kg.ingest.files import JSONL_SUFFIXES, read_folder
 from kg.records import Document
 
 __all__ = ["count_inputs", "stream_inputs"]
@@ -62,11 +62,7 @@ def _stream_jsonl(path: Path, default_date: str | None) -> Iterator[Document | I
 
 def _stream_path(path: Path, default_date: str | None) -> Iterator[Document | IngestError]:
     if path.is_dir():
-        for child in folder_files(path):
-            if isinstance(child, IngestError):
-                yield child
-            else:
-                yield from _stream_path(child, default_date)
+        yield from read_folder(path, lambda child: _stream_path(child, default_date))
         return
     if path.is_file() and path.suffix.lower() in JSONL_SUFFIXES:
         try:
