@@ -78,8 +78,31 @@ def _lifted_keys(rel: Relation, roles: dict[str, set[str]], symmetric: set[str])
     return keys
 
 
+def _alt_ids(gold: dict) -> dict[str, str]:
+    """System id -> gold id for the other spellings (``alt``) a gold entity allows."""
+    return {alt: ent["id"] for ent in gold.get("entities", []) for alt in ent.get("alt", ()) if alt != ent["id"]}
+
+
+def _canonical(relation: Relation, alt: dict[str, str]) -> Relation:
+    fields = {name: alt[value] for name in ("subject", "object") if (value := getattr(relation, name)) in alt}
+    if relation.attributed_to in alt:
+        fields["attributed_to"] = alt[relation.attributed_to]
+    if any(d in alt for d in relation.denied_by):
+        fields["denied_by"] = tuple(alt.get(d, d) for d in relation.denied_by)
+    return relation.replace(**fields) if fields else relation
+
+
 def score_document(doc_id: str, gold: dict, entities: list[dict], relations: list[Relation], symmetric: set[str]) -> DocScore:
+    """Score one document; system ids spelt as a gold entity's ``alt`` count as the gold id.
+
+    >>> gold = {"entities": [{"id": "sergei-lavrov", "type": "Person", "alt": ["sergey-lavrov"]}], "relations": []}
+    >>> score_document("d", gold, [{"id": "sergey-lavrov", "type": "Person"}], [], symmetric=set()).entity_hits
+    1
+    """
     score = DocScore(doc_id)
+    alt = _alt_ids(gold)
+    entities = [{**e, "id": alt.get(e["id"], e["id"])} for e in entities]
+    relations = [_canonical(r, alt) for r in relations]
     found = {(e["id"], e["type"]) for e in entities}
     found_ids = {e["id"].lower() for e in entities}
     for ent in gold.get("entities", []):
