@@ -888,7 +888,8 @@ def summary(rows: list[dict], problems, dictionary: Dictionary, cues_path: Path,
     cues = load_cues(cues_path)
     light = load_light_verbs(light_path)
     w("## Candidate additions per ir-kg predicate (not yet in kg/data/cues.jsonl)")
-    w("Ranked by the number of dictionary rows (patterns x synonym members) with the lemma; flags: "
+    w("Ranked by the patterns that name the verb (a coded bare verb counts 3), then the block's patterns "
+      "(n+m below); root 18 (assault) is listed under attacks; flags: "
       "general-verb / other-sense = drop or restrict, block-expanded = lemma only by block membership, "
       "target-is-subject / reverse-only = direction differs.")
     for pred in sorted(codes, key=lambda p: (codes[p], p)):
