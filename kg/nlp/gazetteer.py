@@ -6,6 +6,12 @@ hold only in a context (machine-translation short forms such as "Naka" or
 "Asia and Afghanistan") are matched too but kept only where their rule's
 context holds (:mod:`kg.resolve.context`). A pattern's ``id`` is the
 canonical id and travels to ``ent.ent_id_``.
+
+First-level subdivisions (``subdivisions.csv``, thousands of names) are
+matched by one case-insensitive ``PhraseMatcher`` and kept when capitalised:
+a name that may stand alone always, an ambiguous one only with its type word
+("Delta State", "the province of Van") or listed beside a sibling of the same
+state ("Afar and Amhara"); never inside a longer name ("Bank of England").
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ __all__ = ["GazetteerComponent", "LABELS"]
 # spaCy entity labels by entity type and surface kind, so that ``ner`` and
 # displaCy treat the gazetteer's spans as their own
 LABELS = {"State": "GPE", "Organization": "ORG", "Other": "ORG", "Region": "LOC", "Person": "PERSON"}
+# lower-case words inside a subdivision name ("Jammu and Kashmir", "Sar-e Pul", "Bahr el Ghazal")
+_NAME_PARTICLES = {"and", "of", "the", "de", "del", "la", "el", "al", "e", "y", "va", "i", "-", "'", "’"}
+_LIST_GLUE = {",", "and", "&", "or"}
+# type words that English news uses for a first-level subdivision of any kind
+_ANY_TYPE = ("province", "region")
 
 
 def _label(type_: str, kind: str) -> str:
@@ -52,7 +63,20 @@ class GazetteerComponent:
         self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key=None, annotate_ents=True, overwrite=overwrite_ents)
         self.conditional = PhraseMatcher(nlp.vocab)
         self.rule_texts: dict[str, list] = {}
+        self.subdivision_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.subdivision_forms: dict[str, set[str]] = {}
         self._add_patterns(nlp)
+        self._add_subdivisions(nlp)
+
+    def _add_subdivisions(self, nlp: Language) -> None:
+        forms = self.subdivision_forms
+        for sub in self.gazetteer.subdivisions.values():
+            for name in sub.names:
+                forms.setdefault(name.lower(), set()).add(sub.id)
+        texts = list(forms)
+        docs = list(nlp.tokenizer.pipe(texts))
+        self.subdivision_forms = {" ".join(t.lower_ for t in d): forms[text] for text, d in zip(texts, docs)}
+        self.subdivision_matcher.add("SUBDIVISION", docs)
 
     def _add_patterns(self, nlp: Language) -> None:
         gaz = self.gazetteer
@@ -89,8 +113,44 @@ class GazetteerComponent:
             elif candidate.text in defaults:
                 default = defaults[candidate.text]
                 spans.append(Span(doc, candidate.start, candidate.end, label=default.label_, span_id=default.id_))
-        self.ruler.set_annotations(doc, filter_spans([s for s in spans if not _inside_longer_name(s)]))
+        spans = [s for s in spans if not _inside_longer_name(s)]
+        self.ruler.set_annotations(doc, filter_spans(spans + self._subdivision_spans(doc)))
         return doc
+
+    def _subdivision_spans(self, doc: Doc) -> list[Span]:
+        """Subdivision mentions (see the module docstring); table names win over them at equal length."""
+        gaz = self.gazetteer
+        found = []
+        for _, start, end in self.subdivision_matcher(doc):
+            span = doc[start:end]
+            if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in _NAME_PARTICLES for t in span):
+                continue  # "the northern region", "delta" in running text
+            ids = self.subdivision_forms.get(" ".join(t.lower_ for t in span), ())
+            if len(ids) != 1:
+                continue
+            sub = gaz.subdivisions[next(iter(ids))]
+            typed_end = _type_word_end(doc, end, sub.type_words + _ANY_TYPE)
+            before = doc[start - 2:start] if start >= 2 else None
+            typed_before = before is not None and before[1].lower_ == "of" and before[0].lower_.rstrip("s") in sub.type_words + _ANY_TYPE
+            if before is not None and before[1].lower_ == "of" and before[0].is_title and not typed_before:
+                continue  # "Bank of England", "University of Texas": part of a longer name
+            if not typed_end and end < len(doc) and doc[end].is_title and doc[end].tag_ in ("NNP", "NNPS", "") and not doc[end].is_sent_start:
+                continue  # "Texas Instruments": part of a longer name
+            found.append([start, typed_end or end, sub, sub.bare or bool(typed_end) or typed_before])
+        changed = True
+        while changed:  # "Afar and Amhara": an ambiguous name listed with a sibling of the same state
+            changed = False
+            for item in found:
+                if item[3]:
+                    continue
+                for other in found:
+                    if other is item or not other[3] or other[2].state != item[2].state:
+                        continue
+                    between = doc[other[1]:item[0]] if other[1] <= item[0] else doc[item[1]:other[0]]
+                    if 0 < len(between) <= 2 and all(t.lower_ in _LIST_GLUE for t in between):
+                        item[3] = changed = True
+                        break
+        return [Span(doc, start, end, label=LABELS["Region"], span_id=sub.id) for start, end, sub, ok in found if ok]
 
     def to_disk(self, path, *, exclude=()):
         path = Path(path)
@@ -99,6 +159,15 @@ class GazetteerComponent:
 
     def from_disk(self, path, *, exclude=()):
         return self
+
+
+def _type_word_end(doc: Doc, end: int, type_words: tuple[str, ...]) -> int:
+    """End of "X province" / "X autonomous region" after a name ending at ``end`` (0 if none)."""
+    for words in sorted(type_words, key=lambda w: -len(w.split())):
+        parts = words.split()
+        if end + len(parts) <= len(doc) and [t.lower_ for t in doc[end:end + len(parts)]] == parts:
+            return end + len(parts)
+    return 0
 
 
 def _inside_longer_name(span: Span) -> bool:

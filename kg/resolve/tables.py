@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,10 +29,12 @@ __all__ = [
     "Surface",
     "ContextRule",
     "PersonTerm",
+    "Subdivision",
     "Gazetteer",
     "load_gazetteer",
     "cached_gazetteer",
     "read_csv",
+    "article_variants",
 ]
 
 
@@ -91,6 +94,22 @@ class PersonTerm:
         return (not self.start or self.start <= date) and (not self.end or date <= self.end)
 
 
+@dataclass(frozen=True)
+class Subdivision:
+    """A first-level subdivision of a state (ISO 3166-2, ``subdivisions.csv``).
+
+    ``bare`` says whether the name may stand alone; otherwise it is matched only
+    with one of its ``type_words`` ("Delta State", "the province of Van") or
+    beside a sibling subdivision of the same state.
+    """
+
+    id: str
+    names: tuple[str, ...]
+    type_words: tuple[str, ...]
+    state: str
+    bare: bool
+
+
 @dataclass
 class Gazetteer:
     entries: dict[str, EntryInfo] = field(default_factory=dict)
@@ -101,11 +120,15 @@ class Gazetteer:
     titles: dict[str, str] = field(default_factory=dict)
     descriptions: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     title_words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    subdivisions: dict[str, Subdivision] = field(default_factory=dict)
 
     def add(self, info: EntryInfo, names=(), kind: str = "name") -> None:
         if info.id in self.entries and self.entries[info.id].type != info.type:
             raise ValueError(f"id {info.id} has two types: {self.entries[info.id].type}, {info.type}")
         self.entries.setdefault(info.id, info)
+        names = list(names)
+        if kind == "name" and info.type != "State":
+            names += [v for n in names for v in article_variants(n) if v not in names]
         for name in names:
             text = strip_article(name)
             if text:
@@ -118,6 +141,20 @@ class Gazetteer:
             if surface.kind in ("name", "acronym"):
                 keys[name_key(surface.text)].add(surface.id)
         return keys
+
+
+_ARABIC_ARTICLE = re.compile(r"\b(al|el|ul|ad|ash|as|ar|an|at|az|e|i)-(?=[A-Za-z])", re.IGNORECASE)
+
+
+def article_variants(name: str) -> list[str]:
+    """A transliterated name with its article written the other way: "Jaish al-Adl" / "Jaish al Adl".
+
+    >>> article_variants("Jaish al-Adl"), article_variants("Jaish-e-Mohammed")
+    (['Jaish al Adl'], ['Jaish-e Mohammed'])
+    """
+    if not _ARABIC_ARTICLE.search(name):
+        return []
+    return [_ARABIC_ARTICLE.sub(lambda m: m.group(1) + " ", name)]
 
 
 def _kind_of(text: str, kind: str) -> str:
@@ -165,6 +202,23 @@ def _load_simple(gaz: Gazetteer, path: Path, type_: str) -> None:
         gaz.add(info, names)
 
 
+def _load_subdivisions(gaz: Gazetteer, path: Path) -> None:
+    """Regions located in their state; matched apart from the other tables (their names are many)."""
+    if not path.exists():
+        return
+    for row in read_csv(path):
+        if row["id"] in gaz.entries:
+            continue  # a curated table row of the same id wins
+        gaz.entries[row["id"]] = EntryInfo(row["id"], "Region", row["label"], None, (row["located_in"],))
+        gaz.subdivisions[row["id"]] = Subdivision(
+            row["id"],
+            tuple(dict.fromkeys([row["label"], *split_multi(row["aliases"])])),
+            tuple(split_multi(row["type_words"])),
+            row["located_in"],
+            row["bare"] == "yes",
+        )
+
+
 def _load_people(gaz: Gazetteer, path: Path) -> None:
     for row in read_csv(path):
         info = EntryInfo(row["id"], "Person", row["name"], row.get("qid") or None)
@@ -206,6 +260,7 @@ def load_gazetteer(data_dir: Path | None = None) -> Gazetteer:
     _load_simple(gaz, path("groups.csv"), "Other")
     _load_simple(gaz, path("regions.csv"), "Region")
     _load_people(gaz, path("people.csv"))
+    _load_subdivisions(gaz, path("subdivisions.csv"))
     _load_rules(gaz, path("context_aliases.jsonl"))
     for row in read_csv(path("non_actors.csv")):
         gaz.non_actors[row["kind"]].add(row["text"].lower())
