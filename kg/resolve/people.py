@@ -96,7 +96,8 @@ class PersonResolver:
                 return person
         if len(tokens) > 1 and len(key) >= 8:
             match = process.extractOne(key, self._choices, scorer=fuzz.ratio, score_cutoff=self.threshold)
-            if match:
+            if match and match[0][:1] == key[:1]:
+                # a misspelling keeps the first letter; another given name is another person
                 return self.full_names[match[0]]
         if len(tokens) == 1 and not name[:1].isupper():
             return None
