@@ -9,6 +9,8 @@ Machine-translated and scraped news often carries tag debris such as
 'Tom & Jerry\\nnext'
 >>> clean_text("Iran\\u202e condemned\\u0000 it")
 'Iran condemned it'
+>>> clean_text("stable.ppppNATO said pH 7 stays")
+'stable.\\n\\nNATO said pH 7 stays'
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ _TAG_RUN = re.compile(
     r"(?:\s*<\s*/?\s*(?:" + _BLOCK_TAGS + r"|span|b|i|em|strong|a|font|img)\b[^<>]{0,200}?/?\s*>\s*)+",
     re.IGNORECASE,
 )
+# "<p>" runs whose brackets were lost, glued to the next word: "ppppNATO", "pNATO", "ppIran". Only a run
+# of p before an acronym or a capitalised word of 3+ letters ("pH", "pKa" and "iPhone" are left alone)
+_GLUED_P = re.compile(r"(?<![A-Za-z])p+(?=(?:[A-Z]{2,}|[A-Z][a-z]{2,})\b)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 # C0 controls, zero-width space, BOM, and the explicit bidi embeddings, overrides and isolates
@@ -47,6 +52,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _TAG_RUN.sub(_tag_replacement, text)
     text = html.unescape(text)
+    text = _GLUED_P.sub(lambda m: "\n\n" if len(m.group(0)) > 1 else " ", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
