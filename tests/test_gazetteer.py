@@ -111,3 +111,59 @@ def test_linker_mints_slugs_and_skips_non_actors(blank):
 def test_linker_extends_names_over_particles(blank):
     doc = _doc_with_ents(blank, "Mariam al-Sadiq al-Mahdi spoke.", [("Mariam al-", "PERSON")])
     assert "mariam-al-sadiq-al-mahdi" in doc._.kg_entities
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a first-level subdivision, with or without its type word, is a Region of its state
+        ("Floods reached Sindh province and Gujarat overnight.", {"Sindh province": "sindh", "Gujarat": "gujarat"}),
+        ("Relief convoys left Khatlon for the east.", {"Khatlon": "khatlon"}),
+        # an ambiguous name (a common word) only with its type word or beside a sibling of its state
+        ("Gunmen raided two villages in Delta State.", {"Delta State": "delta"}),
+        ("The river delta region flooded again.", {}),
+        ("Aid reached Amhara, Afar and Tigray within days.", {"Amhara": "amhara", "Afar": "afar", "Tigray": "tigray"}),
+        ("Nomads have crossed the desert from afar for centuries.", {}),
+        # never inside a longer name
+        ("The Bank of England kept rates unchanged.", {}),
+    ],
+)
+def test_gazetteer_subdivisions_of_states(blank, text, expected):
+    assert dict(ents(blank(text))) == expected
+
+
+def test_gazetteer_subdivisions_are_located_in_their_state(blank):
+    gazetteer = blank.get_pipe("kg_gazetteer").gazetteer
+    assert gazetteer.entries["sindh"].located_in == ("PAK",)
+    assert gazetteer.entries["amhara"].located_in == ("ETH",)
+    assert gazetteer.entries["sindh"].type == "Region"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Hermit Kingdom test-fired another missile.", {"Hermit Kingdom": "PRK"}),
+        ("Officials in the Land of the Rising Sun protested.", {"Land of the Rising Sun": "JPN"}),
+    ],
+)
+def test_gazetteer_nicknames_of_states(blank, text, expected):
+    assert dict(ents(blank(text))) == expected
+
+
+@pytest.mark.parametrize("text", ["Jaish al Adl claimed the bombing.", "Jaish al-Adl claimed the bombing."])
+def test_gazetteer_transliterated_article_either_way(blank, text):
+    assert [i for _, i in ents(blank(text))] == ["jaish-al-adl"]
+
+
+def test_linker_grows_names_cut_after_a_function_word(blank):
+    doc = _doc_with_ents(blank, "The Supreme Council of the Revolution met.", [("Supreme Council of the", "ORG")])
+    assert "supreme-council-of-the-revolution" in doc._.kg_entities
+    doc = _doc_with_ents(blank, "The National Committee for the Defence of Sovereignty said no.", [("National Committee for", "ORG")])
+    assert "national-committee-for-the-defence-of-sovereignty" in doc._.kg_entities
+
+
+def test_linker_mints_no_id_ending_in_a_function_word(blank):
+    doc = _doc_with_ents(blank, "Staff at the Ministry of Chile left.", [("the Ministry of", "ORG")])
+    assert not [i for i in doc._.kg_entities if i.endswith("-of") or i.startswith("of-")]
+    doc = _doc_with_ents(blank, "Delegates of the Union of met.", [("Union of", "ORG")])
+    assert not [i for i in doc._.kg_entities if i.endswith("-of")]

@@ -115,3 +115,18 @@ def test_ingest_bidi_overrides_and_nul_never_reach_a_document():
     for value in (document.id, document.text, document.title):
         assert not any(c in value for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0000"), value
     assert document.text == "Iran condemned Israel."
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        # runs of <p> whose brackets were lost, glued to the next word
+        ("Talks resumed.ppppppOSCE monitors left", "Talks resumed.\n\nOSCE monitors left"),
+        ("the bloc said pEgypt would attend", "the bloc said Egypt would attend"),
+        # real words are left alone
+        ("a pH of 6 and the pKa of the acid", "a pH of 6 and the pKa of the acid"),
+        ("the iPad and a pizza party", "the iPad and a pizza party"),
+    ],
+)
+def test_clean_text_removes_glued_paragraph_debris(raw, expected):
+    assert clean_text(raw) == expected

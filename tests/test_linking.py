@@ -77,3 +77,67 @@ def test_linking_every_state_and_organisation_in_an_enriched_store_has_its_item(
     assert missing <= NO_QID_YET
     assert items["ARM"] == ("State", WD + "Q399") and items["CSTO"] == ("Organization", WD + "Q318693")
     assert Counter(kind for kind, _ in items.values())["State"] == 197
+
+
+# --- entity linking rules on the statistical pipeline (kg.nlp.linker)
+
+def _ids(pipeline, text, date="2023-05-10"):
+    from kg.records import Document
+
+    return {e.id: e.type for e in pipeline.extract(Document("t", text, date=date)).entities}
+
+
+@pytest.mark.parametrize("text", ["Officials said Bright had signed the accord.", "The envoy later met Swift in the capital."])
+def test_linking_a_common_word_mints_no_person(pipeline, text):
+    assert not {"bright", "swift"} & set(_ids(pipeline, text))
+
+
+@pytest.mark.parametrize(
+    "text, person, absent",
+    [
+        ("Ivanka Trump visited Seoul on Monday. Trump praised the city.", "ivanka-trump", "donald-trump"),
+        ("Yulia Navalnaya spoke in Munich. Navalnaya urged sanctions.", "yulia-navalnaya", "alexei-navalny"),
+    ],
+)
+def test_linking_another_given_name_is_another_person(pipeline, text, person, absent):
+    ids = _ids(pipeline, text)
+    assert ids.get(person) == "Person" and absent not in ids
+
+
+@pytest.mark.parametrize(
+    "text, state_expected",
+    [
+        ("The case was filed at the tribunal in The Hague last week.", False),
+        ("Judges in The Hague will rule on the dispute in June.", False),
+        ("The Hague recalled its ambassador from Caracas.", True),
+    ],
+)
+def test_linking_court_seat_is_a_place_after_a_preposition(pipeline, text, state_expected):
+    assert ("NLD" in _ids(pipeline, text)) is state_expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Investigators from the International Organization for Civil Aviation arrived.",
+     "The International Organisation of Civilian Aviation issued a warning."],
+)
+def test_linking_organisation_names_in_another_word_order(pipeline, text):
+    assert _ids(pipeline, text).get("ICAO") == "Organization"
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [("The minister wrote on Telegram that the talks had failed.", "telegram"),
+     ("Protesters organised the march on Facebook and Twitter.", "twitter")],
+)
+def test_linking_platforms_are_not_actors(pipeline, text, absent):
+    assert absent not in _ids(pipeline, text)
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [("Soldiers were redeployed to Odesa after the strike.", "odesa"),
+     ("Speaking to cadets at Wumbali, the general promised reforms.", "wumbali")],
+)
+def test_linking_places_taken_for_people_are_regions(pipeline, text, place):
+    assert _ids(pipeline, text).get(place, "Region") == "Region"
