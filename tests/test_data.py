@@ -120,3 +120,32 @@ def test_data_machine_translation_aliases_are_families():
     assert len(zh) >= 8
     assert all(len(r["texts"]) >= 2 for r in zh)
     assert any(name_key(t) == "asia" for r in zh for t in r["texts"])
+
+
+def test_data_subdivisions_are_first_level_regions_of_states(gazetteer):
+    rows = read_csv(data_path("subdivisions.csv"))
+    states = {r["id"] for r in read_csv(data_path("states.csv"))}
+    ids = [r["id"] for r in rows]
+    assert len(rows) >= 1500 and len(ids) == len(set(ids))
+    assert all(SLUG.match(i) for i in ids)
+    assert {r["located_in"] for r in rows} <= states
+    assert all(pycountry.subdivisions.get(code=r["iso"]) for r in rows)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["sughd"]["located_in"] == "TJK" and by_id["sughd"]["bare"] == "yes"
+    # names of states, capitals and common words never stand alone
+    assert "georgia" not in by_id and "niger" not in by_id
+    assert by_id["delta"]["bare"] == "no" and by_id["tehran"]["bare"] == "no"
+    # a subdivision named by two states ("Punjab") is left out
+    assert "punjab" not in by_id
+
+
+def test_data_subdivisions_do_not_shadow_other_table_names(gazetteer):
+    table_names = {name_key(s.text) for s in gazetteer.surfaces}
+    for sub in gazetteer.subdivisions.values():
+        if sub.bare:
+            assert not table_names & {name_key(n) for n in sub.names}, sub.id
+
+
+def test_data_state_nicknames_are_aliases(gazetteer):
+    owners = {s.text: s.id for s in gazetteer.surfaces}
+    assert owners["Hermit Kingdom"] == "PRK" and owners["Land of the Rising Sun"] == "JPN"
