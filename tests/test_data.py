@@ -8,7 +8,6 @@ import pycountry
 import pytest
 
 from kg.data import data_path
-from kg.relations.extract import load_patterns
 from kg.relations.lexicon import load_lexicon
 from kg.resolve.names import name_key, slugify
 from kg.resolve.tables import load_gazetteer, read_csv
@@ -90,16 +89,14 @@ def test_data_context_rules_name_known_ids_and_never_fire_unconditionally(gazett
             assert set(ids) <= set(gazetteer.entries), rule.rule
 
 
-def test_data_cues_and_patterns_agree_with_the_ontology():
+def test_data_cues_agree_with_the_ontology_and_have_examples():
     vocab = load_vocabulary()
     lexicon = load_lexicon()
     assert {c.predicate for c in lexicon.cues.values()} <= set(vocab)
-    patterns = load_patterns()
-    assert len({p.id for p in patterns}) == len(patterns)
-    for pattern in patterns:
-        assert len(pattern.examples) >= 2, pattern.id
-        for example in pattern.examples:
-            assert example["expect"][1] in vocab and example["expect"][3] in ("asserted", "claimed", "hypothetical", "negated")
+    for cue in lexicon.cues.values():
+        assert len(cue.examples) >= 2, cue.name
+        for example in cue.examples:
+            assert example["expect"][1] == cue.predicate and example["expect"][3] in ("asserted", "claimed", "hypothetical", "negated")
 
 
 def test_vocab_matches_design_table():

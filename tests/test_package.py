@@ -15,7 +15,7 @@ def test_package_wheel_contains_data_and_ontology(tmp_path):
     )
     (wheel,) = tmp_path.glob("ir_kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("kg/data/states.csv", "kg/data/people.csv", "kg/data/cues.jsonl", "kg/data/relation_patterns.jsonl",
+    for required in ("kg/data/states.csv", "kg/data/people.csv", "kg/data/cues.jsonl",
                      "kg/data/context_aliases.jsonl", "kg/ontology/ir.ttl", "kg/ontology/shapes.ttl", "kg/viz/templates/graph.html"):
         assert required in names, required
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -3,9 +3,9 @@
 import pytest
 
 from kg.records import Document
-from kg.relations.extract import load_patterns
+from kg.relations.lexicon import load_lexicon
 
-EXAMPLES = [(p.id, i, e) for p in load_patterns() for i, e in enumerate(p.examples)]
+EXAMPLES = [(c.name, i, e) for c in load_lexicon().cues.values() for i, e in enumerate(c.examples)]
 
 
 def relations(pipeline, text, date="2023-06-15"):
@@ -28,8 +28,8 @@ def lifted(extraction, rels):
     return keys
 
 
-@pytest.mark.parametrize("pattern_id, number, example", EXAMPLES, ids=[f"{p}-{i}" for p, i, _ in EXAMPLES])
-def test_relations_pattern_examples(pipeline, pattern_id, number, example):
+@pytest.mark.parametrize("cue, number, example", EXAMPLES, ids=[f"{c}-{i}" for c, i, _ in EXAMPLES])
+def test_relations_cue_examples(pipeline, cue, number, example):
     extraction, rels = relations(pipeline, example["text"])
     assert tuple(example["expect"]) in lifted(extraction, rels), sorted(rels)
 

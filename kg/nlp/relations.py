@@ -7,12 +7,10 @@ character offsets, no Token objects).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.relations.extract import RelationExtractor, load_patterns
+from kg.relations.extract import RelationExtractor
 from kg.relations.lexicon import cached_lexicon
 from kg.resolve.tables import cached_gazetteer
 from kg.vocab import load_vocabulary
@@ -36,10 +34,7 @@ def make_relations(nlp: Language, name: str, data_dir: str | None):
 class RelationComponent:
     def __init__(self, nlp: Language, name: str = "kg_relations", *, data_dir: str | None = None):
         self.name = name
-        patterns = load_patterns(Path(data_dir) / "relation_patterns.jsonl" if data_dir else None)
-        self.extractor = RelationExtractor(
-            nlp.vocab, cached_gazetteer(data_dir), cached_lexicon(data_dir), load_vocabulary(), patterns
-        )
+        self.extractor = RelationExtractor(cached_gazetteer(data_dir), cached_lexicon(data_dir), load_vocabulary())
 
     def __call__(self, doc: Doc) -> Doc:
         relations = self.extractor(doc)

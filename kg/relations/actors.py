@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kg.relations.arguments import relative_antecedent
 from kg.relations.lexicon import Lexicon
 from kg.resolve.tables import Gazetteer
 
@@ -158,8 +159,9 @@ class ActorResolver:
             return [Actor(ent_id)]
         lower = token.lower_
         lemma = token.lemma_.lower()
-        if lower in _RELATIVE and token.head.dep_ == "relcl":
-            antecedent = token.head.head
+        antecedent_token = relative_antecedent(token)
+        if antecedent_token is not None:
+            antecedent = antecedent_token
             found = self.actors(antecedent, depth + 1)
             if not found and antecedent.dep_ == "appos":
                 # "the MAK, a separatist movement that ..."
@@ -168,6 +170,12 @@ class ActorResolver:
                 # "... in Sudan, which borders Ethiopia": the name right before the comma
                 found = [Actor(self.ent_at[token.i - 2], 0.8)]
             return found
+        if lower in ("both", "all", "each", "some", "many", "most", "several") and token.dep_ != "det":
+            # "both of which are members", "all of them": the phrase after "of"
+            found = [a for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj" for a in self.actors(p, depth + 1)]
+            if found:
+                return found
         if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
             return self.pronoun(token)
         phrase = self._phrase_text(token)
@@ -300,6 +308,16 @@ class ActorResolver:
                 return [Actor(self.ent_at[subjects[-1]], 0.6)]
         return [Actor(self.ent_at[candidates[-1]], 0.6)] if candidates else []
 
+    def _plural_antecedent_is_no_actor(self, token: Token) -> bool:
+        """A plural pronoun stands for the last plural noun phrase before it in its sentence; whether that
+        phrase names no actor ("companies", "analysts") while no group of actors comes after it."""
+        for earlier in reversed(self.doc[token.sent.start: token.i]):
+            if earlier.i in self.ent_at and (earlier.dep_ == "conj" or any(c.dep_ == "conj" for c in earlier.children)):
+                return False  # "Chile and Peru ... them"
+            if _plural_noun(earlier) and earlier.i not in self.ent_at:
+                return not self._head_actors(earlier, 1) and not self.lex.noun_kind(earlier.lemma_.lower(), "reciprocal")
+        return False
+
     def _governing_dep(self, i: int) -> str:
         return self._span_head(i).dep_
 
@@ -345,6 +363,8 @@ class ActorResolver:
             found = self._head_actors(token.head.head, 1)
             if found:
                 return found
+        if lower in _PLURAL and self._plural_antecedent_is_no_actor(token):
+            return []  # "firms help ... and Washington could target them": them = the firms
         if lower in _PLURAL:
             # "They urged ..." after "May, Macron and Merkel said ...": the previous coordinated subject
             previous = token.doc[token.sent.start - 1].sent if token.sent.start > 0 else None
@@ -361,6 +381,10 @@ class ActorResolver:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
         found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
         return [Actor(a.id, 0.5) for a in found]
+
+
+def _plural_noun(token: Token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") and token.pos_ in ("NOUN", "PROPN")
 
 
 def _definite(token: Token) -> bool:

@@ -1,26 +1,23 @@
-"""Relations from a linked Doc: dependency patterns + cue lexicon -> Relation records.
+"""Relations from a linked Doc: cue words, their arguments and the cue lexicon -> Relation records.
 
-The plain-Python core of the ``kg_relations`` component. Patterns
-(``kg/data/relation_patterns.jsonl``) are spaCy ``DependencyMatcher``
-patterns that find a cue and the head of its object; the cue lexicon
-(``cues.jsonl``) says which predicate a cue signals and which prepositions
-and objects it takes; :mod:`kg.relations.actors` turns phrase heads into
-actor ids and :mod:`kg.relations.modality` says whether the report asserts,
-claims, supposes or negates the relation.
+The plain-Python core of the ``kg_relations`` component. For every token that
+the cue lexicon (``kg/data/cues.jsonl``) lists as a verb, noun or adjective of
+a predicate, :mod:`kg.relations.arguments` finds its agents, patients and
+prepositional phrases by rules of syntax that every predicate shares; the
+lexicon entry says which of them make the relation's subject and object
+(prepositions, required objects, inversion, symmetry, types);
+:mod:`kg.relations.actors` turns phrase heads into actor ids and
+:mod:`kg.relations.modality` says whether the report asserts, claims,
+supposes or negates the relation.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
-
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 
-from kg.data import data_path
 from kg.records import Evidence, Relation
 from kg.relations.actors import _RECIPROCAL, Actor, ActorResolver
+from kg.relations.arguments import Frame, frame_of, relative_frames
 from kg.relations.dates import resolve_date
 from kg.relations.lexicon import Cue, Lexicon
 from kg.relations.modality import Modality, modality_of
@@ -28,89 +25,29 @@ from kg.relations.roles import find_roles
 from kg.resolve.tables import Gazetteer
 from kg.vocab import Predicate
 
-__all__ = ["Pattern", "RelationExtractor", "load_patterns", "set_cue_attributes"]
+__all__ = ["RelationExtractor"]
 
 _NOMINAL_DEPS = {"dobj", "pobj", "nsubj", "nsubjpass", "attr", "appos"}
-_RECIPROCAL_LIGHT = {"trade", "exchange"}
-_STRUCTURAL = {"memberOf", "neighbourOf", "allyOf", "locatedIn"}
-
-for _name in ("kg_vcue", "kg_ncue"):
-    if not Token.has_extension(_name):
-        Token.set_extension(_name, default="")
-if not Token.has_extension("kg_light"):
-    Token.set_extension("kg_light", default=False)
-
-
-@dataclass(frozen=True)
-class Pattern:
-    id: str
-    pattern: list
-    reliability: float
-    description: str
-    examples: tuple
-
-
-def load_patterns(path: Path | None = None) -> list[Pattern]:
-    patterns = []
-    with open(path or data_path("relation_patterns.jsonl"), encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                data = json.loads(line)
-                patterns.append(Pattern(data["id"], data["pattern"], float(data.get("reliability", 0.8)), data.get("description", ""), tuple(data.get("examples", ()))))
-    return patterns
-
-
-def compile_pattern(pattern: list, lex: Lexicon) -> list:
-    """The pattern with cue attributes (``_.kg_vcue``, ``_.kg_ncue``, ``_.kg_light``) replaced by
-    the equivalent lemma and part-of-speech tests, which spaCy's matcher runs natively (much faster
-    than extension attributes); the extensions are still set for the extractor."""
-    replacements = {
-        "kg_vcue": {"LEMMA": {"IN": sorted(lex.verbs)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
-        "kg_ncue": {"LEMMA": {"IN": sorted(lex.nouns)}, "POS": {"IN": ["NOUN", "PROPN", "VERB"]}},
-        "kg_light": {"LEMMA": {"IN": sorted(lex.light)}, "POS": {"IN": ["VERB", "AUX", "ADJ"]}},
-    }
-    compiled = []
-    for node in pattern:
-        attrs = dict(node["RIGHT_ATTRS"])
-        for name in list(attrs.get("_", {})):
-            attrs.update(replacements[name])
-            attrs["_"] = {k: v for k, v in attrs["_"].items() if k != name}
-        if "_" in attrs and not attrs["_"]:
-            del attrs["_"]
-        compiled.append({**node, "RIGHT_ATTRS": attrs})
-    return compiled
-
-
-def set_cue_attributes(doc: Doc, lex: Lexicon) -> None:
-    """Mark cue verbs, cue nouns and light verbs for the patterns."""
-    for token in doc:
-        lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and token.dep_ in _NOMINAL_DEPS and lex.noun_class(lemma):
-            # "imposed asset freezes": a noun the tagger took for a verb
-            token._.kg_ncue = lex.noun_class(lemma)
-        elif token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
-            token._.kg_vcue = lex.verb_class(lemma) or ""
-            token._.kg_light = lex.is_light(lemma)
-        elif token.pos_ in ("NOUN", "PROPN"):
-            token._.kg_ncue = lex.noun_class(lemma) or ""
+#: how much each kind of frame is trusted (times the cue's reliability and the actors' certainty)
+_RELIABILITY = {"verb": 0.85, "noun": 0.8, "relational": 0.85, "adjective": 0.75}
+_ACTOR_TYPES = frozenset({"State", "Organization", "Person", "Other"})
 
 
 class RelationExtractor:
     """Finds relations in Docs processed by ``kg_gazetteer``, ``ner`` and ``kg_linker``."""
 
-    def __init__(self, vocab, gazetteer: Gazetteer, lexicon: Lexicon, predicates: dict[str, Predicate], patterns: list[Pattern]):
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, predicates: dict[str, Predicate]):
         self.gaz = gazetteer
         self.lex = lexicon
         self.predicates = predicates
-        self.patterns = {p.id: p for p in patterns}
-        self.matcher = DependencyMatcher(vocab)
-        for p in patterns:
-            self.matcher.add(p.id, [compile_pattern(p.pattern, lexicon)])
+        self.light = frozenset(lexicon.light)
+        unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
+        if unknown:
+            raise ValueError(f"cue lexicon names predicates the ontology does not have: {sorted(unknown)}")
 
     # -- entry point --------------------------------------------------------
     def __call__(self, doc: Doc) -> list[Relation]:
         date = doc.user_data.get("date") if doc.user_data else None
-        set_cue_attributes(doc, self.lex)
         resolver = ActorResolver(doc, self.gaz, self.lex)
         roles = find_roles(doc, resolver, self.gaz, self.gaz.titles, date)
         resolver.roles = {}
@@ -121,139 +58,311 @@ class RelationExtractor:
         for role in roles:
             self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
                                        date=date, evidence=_evidence(role.mention.sent)))
-        seen: set[tuple] = set()
-        for match_id, token_ids in self.matcher(doc):
-            pattern = self.patterns[doc.vocab.strings[match_id]]
-            nodes = {node["RIGHT_ID"]: doc[i] for node, i in zip(pattern.pattern, token_ids)}
-            key = (nodes["cue"].i, nodes.get("object").i if "object" in nodes else None, pattern.id)
-            if key in seen:
-                continue
-            seen.add(key)
-            for relation, modality in self._from_match(doc, nodes, pattern, resolver, date):
-                if modality.deny:
-                    speakers = {resolver.state_of(a.id) for a in resolver.actors(modality.speaker)} if modality.speaker is not None else set()
-                    denials.append((speakers, nodes["cue"].sent.start, relation.key()[:3]))
-                self._add(found, relation)
-        for relation in [*self._specials(doc, resolver, date), *self._located(doc, resolver, date)]:
-            self._add(found, relation)
+        for token in doc:
+            for cue, kind in self.cues(token):
+                lemma = token.lemma_.lower()
+                frames = [frame_of(token, kind, of_is_patient="of" in cue.preps_of(lemma, kind == "verb"), light=self.light)]
+                if kind == "noun":
+                    frames += relative_frames(token, self.light)
+                for relation, modality in (r for frame in frames for r in self._from_frame(frame, cue, resolver, date)):
+                    if modality.deny:
+                        speakers = {resolver.state_of(a.id) for a in resolver.actors(modality.speaker)} if modality.speaker is not None else set()
+                        denials.append((speakers, token.sent.start, relation.key()[:3]))
+                    self._add(found, relation)
         denials += self._denial_verbs(doc, resolver)
         return self._apply_denials(found, denials, resolver)
 
-    # -- one pattern match ---------------------------------------------------
-    def _from_match(self, doc: Doc, nodes: dict, pattern: Pattern, resolver: ActorResolver, date: str | None):
-        cue_token = nodes["cue"]
-        cue_name = cue_token._.kg_vcue or cue_token._.kg_ncue
-        if not cue_name:
-            return
-        cue = self.lex.cues[cue_name]
-        predicate = cue.predicate
-        verbal = bool(cue_token._.kg_vcue)
-        lemma = cue_token.lemma_.lower()
-        anchor = nodes.get("light") or nodes.get("copula") or nodes.get("verb") or cue_token
-        prep = nodes.get("prep")
-        obj = nodes.get("object")
-        # what the cue takes
-        if verbal:
-            allowed_preps = cue.verb_preps.get(lemma)
-            required = cue.verb_objects.get(lemma)
-            if prep is not None and prep.lower_ not in (allowed_preps or cue.preps):
-                return
-            if prep is None and obj is not None and obj.dep_ == "dobj" and allowed_preps and not required:
-                return
-            dobj = next((c for c in cue_token.children if c.dep_ in ("dobj", "dative")), None)
-            if required:
-                if not self._object_ok(dobj, required, resolver):
-                    return
-                listed = dobj is not None and (dobj.lemma_.lower() in required or ("@force" in required and self.lex.noun_kind(dobj.lemma_.lower(), "force")))
-                if prep is None and obj is not None and obj.dep_ == "dobj" and listed:
-                    # the object actor is the owner of the required noun ("expelled Rwanda's ambassador",
-                    # "struck Ukraine's port of Odesa": the owner before the place), else the phrase it
-                    # goes to or with ("cut ties with Mali"); forces go to a destination only
-                    owners = resolver._modifier_actors(dobj, 0) if predicate != "deploysForcesTo" else []
-                    objects = owners or self._destination(cue_token, dobj, cue, resolver)
-                    if not objects:
-                        return
-                    yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
-                    return
-            if lemma in ("order", "give") and not any(t.lemma_ == "leave" for t in cue_token.subtree):
-                return
-            if lemma == "join" and any(c.dep_ == "prep" and c.lower_ == "as" for c in cue_token.children):
-                return
-            if obj is None and prep is None and predicate == "mediates":
-                # "a deal mediated by Qatar": between the parties of the text
-                yield from self._relations(doc, cue, cue_token, anchor, None, [], pattern, resolver, date)
-                return
-            if obj is None and prep is None and not cue_token.dep_ == "amod":
-                # reciprocal: coordinated subjects, no object ("Egypt and Qatar met")
-                if not self.predicates[predicate].symmetric or lemma not in cue.reciprocal_verbs:
-                    return
-                if self._has_partner(cue_token, allowed_preps or cue.preps, resolver):
-                    return  # "restore relations with Doha": the partner is named (another match takes it)
-                yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
-                return
+    def cues(self, token: Token) -> list[tuple[Cue, str]]:
+        """The cue classes ``token`` signals, each with the kind of frame to read it as."""
+        lemma = token.lemma_.lower()
+        adjectives = self.lex.cues_for(token.lower_, "adjective") or self.lex.cues_for(lemma, "adjective")
+        if adjectives and token.dep_ in ("amod", "compound", "acl", "acomp"):
+            return [(cue, "adjective") for cue in adjectives]
+        if token.pos_ == "VERB" and token.dep_ in _NOMINAL_DEPS and self.lex.cues_for(lemma, "noun"):
+            token_kind = "noun"  # "imposed asset freezes": a noun the tagger took for a verb
+        elif token.pos_ == "ADJ" and token.dep_ in ("amod", "compound") and token.head.pos_ == "PROPN" and self.lex.cues_for(lemma, "noun"):
+            token_kind = "noun"  # "accused neighbour Cambodia": a title the tagger took for an adjective
+        elif token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            return [(cue, "verb") for cue in self.lex.cues_for(lemma, "verb")]
+        elif token.pos_ in ("NOUN", "PROPN"):
+            token_kind = "noun"
         else:
-            if prep is not None and prep.lower_ not in cue.preps:
-                return
-            symmetric = self.predicates[predicate].symmetric
-            if pattern.id == "noun-prep-clause-subject":
-                if not symmetric or any(c.dep_ == "poss" for c in cue_token.children):
-                    return
-                anchor = _governing_verb(cue_token)
-                if anchor is None:
-                    return
-            if obj is None and prep is None:
-                if "light" in nodes:
-                    objects = self._noun_objects(cue_token, cue, resolver)
-                    if objects:
-                        yield from self._relations(doc, cue, cue_token, anchor, None, objects, pattern, resolver, date)
-                        return
-                    if not (symmetric or anchor.lemma_.lower() in _RECIPROCAL_LIGHT):
-                        return
-                    yield from self._relations(doc, cue, cue_token, anchor, None, None, pattern, resolver, date, reciprocal_only=True)
-                elif pattern.id == "as-noun" and predicate == "mediates":
-                    yield from self._relations(doc, cue, cue_token, anchor, None, [], pattern, resolver, date)
-                elif pattern.id == "copula-noun" and predicate == "memberOf":
-                    orgs = [a for a in self._recent_in_sentence(cue_token, resolver, "Organization")]
-                    if orgs:
-                        yield from self._relations(doc, cue, cue_token, anchor, None, orgs[-1:], pattern, resolver, date)
-                return
-            if lemma == "join" and any(c.dep_ == "prep" and c.lower_ == "as" for c in (anchor.children if anchor is not cue_token else ())):
-                return
-        subject_node = nodes.get("subject") if pattern.id != "subject-phrase-noun-between" else None
-        objects = self._objects(obj, prep, resolver, predicate) if obj is not None else []
-        if pattern.id == "noun-compound-pair":
-            if not self.predicates[predicate].symmetric:
-                return
-            pair = [Actor(resolver.ent_at[t.i]) for t in cue_token.lefts for t in t.subtree if t.i in resolver.ent_at and resolver.types.get(resolver.ent_at[t.i]) == "State"]
-            pair = list({a.id: a for a in pair}.values())
-            if len(pair) < 2:
-                return
-            yield from self._pairs(doc, cue, cue_token, anchor, pair, pattern, resolver, date)
-            return
-        if prep is not None and prep.lower_ == "between":
-            if not self.predicates[predicate].symmetric and predicate != "mediates":
-                return
-            if self.predicates[predicate].symmetric:
-                yield from self._pairs(doc, cue, cue_token, anchor, objects, pattern, resolver, date)
-                return
-        if obj is not None and not objects and predicate in ("condemns", "accuses") and resolver.lex.noun_kind(obj.lemma_.lower(), "event") and not any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in obj.children):
-            exclude = {resolver.state_of(a.id) for a in (resolver.actors(subject_node) if subject_node is not None else self.subjects(anchor, resolver))}
-            objects = self._event_agents(obj, resolver, exclude)
-        if obj is not None and not objects and not _is_reciprocal(obj):
-            return
-        yield from self._relations(doc, cue, cue_token, anchor, subject_node, objects, pattern, resolver, date, reciprocal_object=obj is not None and _is_reciprocal(obj))
+            return []
+        return [(cue, "relational" if cue.relational else "noun") for cue in self.lex.cues_for(lemma, token_kind)]
 
-    def _noun_objects(self, noun: Token, cue, resolver: ActorResolver) -> list[Actor]:
-        """Objects of a cue noun given in its relative clause or on a coordinated noun."""
-        for other in [*(c for c in noun.children if c.dep_ == "conj"), *(c for c in noun.children if c.dep_ == "relcl")]:
-            for prep in other.children:
-                if prep.dep_ == "prep" and prep.lower_ in cue.preps:
-                    for pobj in prep.children:
-                        if pobj.dep_ == "pobj":
-                            found = resolver.actors(pobj)
-                            if found:
-                                return found
+    # -- one frame -------------------------------------------------------------
+    def _from_frame(self, frame: Frame, cue: Cue, resolver: ActorResolver, date: str | None):
+        token = frame.cue
+        lemma = token.lemma_.lower()
+        verbal = frame.kind == "verb"
+        symmetric = self.predicates[cue.predicate].symmetric
+        preps = cue.preps_of(lemma, verbal)
+        if verbal and any(p in cue.blocking_preps.get(lemma, ()) for p, _ in frame.obliques):
+            return  # "joined as an observer"
+        if verbal and lemma in cue.verb_complements and not _has_complement(token, cue.verb_complements[lemma]):
+            return  # "ordered the envoy" without "to leave"
+        subjects = _unique([a for t in frame.agents for a in resolver.actors(t)])
+        subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
+        if frame.kind == "relational" and not subjects:
+            subjects = self._partitive_holders(frame, resolver)
+        holders: set[str] = set()
+        if cue.holder_modifiers and frame.kind == "relational":
+            # "Chile's Atacama region", "the Qatari mediator": the name in the noun phrase is the holder
+            named = [c for c in token.children if c.dep_ in ("compound", "nmod", "amod")]
+            found = [a for t in named for a in resolver.actors(t)]
+            if token.i in resolver.ent_at:  # the noun is part of the name ("the Atacama Region"), not an anaphor
+                found.append(Actor(resolver.ent_at[token.i]))
+            found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES)]
+            holders = {a.id for a in found}
+            subjects = _unique(subjects + found)
+        objects = self._objects(frame, cue, lemma, preps, subjects, resolver)
+        if objects is None:
+            return
+        objects = [o for o in objects if o.id not in holders]
+        if not subjects and symmetric and objects:
+            # "X agreed on a deal in a phone call with Y" (a partner named; not "recalled envoys for consultations")
+            subjects = _unique([a for t in frame.clause_agents for a in resolver.actors(t)])
+            if subjects and frame.clause is not None:
+                frame.anchor = frame.clause  # the clause's modality is the relation's ("may be involved in the war with")
+        if verbal and lemma in cue.inverse_verbs:
+            subjects, objects = objects, subjects  # "the bloc includes Chile"
+        if frame.kind == "adjective" and cue.relational:
+            subjects, objects = objects, subjects  # "neighbouring Mali": Mali is the holder
+            if not objects:
+                objects = self._other_state(token, subjects, resolver)
+        if frame.kind == "relational":
+            yield from self._memberships_in_modifiers(frame, cue, subjects, objects, resolver, date)
+            objects = [o for o in objects if not (self._bloc_modifier(frame, o, resolver))]
+            subjects = [s for s in subjects if s.id not in {o.id for o in objects}] or subjects
+        between = [a for t in frame.oblique({"between"}) + frame.oblique_of_direct({"between"}) for a in resolver.actors(t)] if "between" in preps else []
+        if between and symmetric:
+            yield from self._pairs(frame, cue, between, resolver, date)
+            return
+        reciprocal = [t for t in [*frame.patients, *(h for _, h in frame.obliques)] if _is_reciprocal(t)]
+        if frame.light is not None and frame.light.lemma_.lower() in self.lex.actor_nouns["reciprocal_light"]:
+            reciprocal.append(frame.light)  # "the two sides traded accusations"
+        if cue.object_owner and frame.direct is not None and any(c.dep_ == "poss" and c.lower_ == "their" for c in frame.direct.children):
+            reciprocal.append(frame.direct)  # "both countries recalled their ambassadors": each from the other
+        if frame.kind == "relational" and symmetric and token.tag_ == "NNS" and not objects:
+            referents = resolver.actors(token)  # "the two neighbours", "the two allies"
+            if len(referents) >= 2:
+                yield from self._pairs(frame, cue, referents, resolver, date)
+                return
+        if not subjects and not objects and cue.default_object == "parties":
+            return
+        if not objects:
+            if reciprocal or (symmetric and self._reciprocal_reading(frame, cue, lemma)):
+                if len(subjects) >= 2:
+                    yield from self._pairs(frame, cue, subjects, resolver, date, both=not symmetric)
+                    return
+                if reciprocal:
+                    return
+            if cue.default_object is None:
+                return
+            objects = self._default_objects(frame, cue, subjects, resolver)
+            if not objects:
+                return
+        if not subjects:
+            return
+        if {s.id for s in subjects} <= {o.id for o in objects} and frame.anchor.dep_ == "conj" and frame.anchor.head.dep_ in ("ccomp", "xcomp", "advcl"):
+            # "Algeria said [the kingdom had ceased ...] and accused the kingdom": the speaker accuses
+            speaker = frame_of(frame.anchor.head.head, "verb").agents
+            subjects = _unique([a for t in speaker for a in resolver.actors(t)]) or subjects
+        modality = self._modality(frame, cue, subjects, resolver)
+        for s in subjects:
+            for o in objects:
+                relation = self._relation(frame, cue, s, o, modality, resolver, date)
+                if relation is not None:
+                    yield relation, modality
+
+    def _objects(self, frame: Frame, cue: Cue, lemma: str, preps, subjects: list[Actor], resolver: ActorResolver) -> list[Actor] | None:
+        """The object actors of a frame; ``None`` when the cue's reading does not hold (a required object is missing)."""
+        verbal = frame.kind == "verb"
+        required = cue.verb_objects.get(lemma) if verbal else None
+        direct = frame.direct
+        if required and frame.dative is not None and not self._object_ok(direct, required, resolver):
+            direct = frame.dative  # "gave the envoy 72 hours to leave"
+        direct_actors = resolver.actors(direct) if direct is not None else []
+        obliques = [t for t in frame.oblique(preps)]
+        listed = required and direct is not None and (direct.lemma_.lower() in required or ("@force" in required and self.lex.noun_kind(direct.lemma_.lower(), "force")))
+        if direct is not None and (listed or not direct_actors):
+            # "fired shells at X", "brokered talks between X and Y", "sent troops from Y to X";
+            # "of" only where the cue says so ("makes up half of X")
+            obliques += [h for p, h in frame.direct_obliques if p in preps and (p != "of" or "of" in cue.verb_preps.get(lemma, ()))]
+        if required:
+            if not self._object_ok(direct, required, resolver):
+                return None
+            if not listed and "@event" in required and not direct_actors:
+                return self._event_targets(direct, subjects, resolver)
+            if not listed:
+                return direct_actors + self._together_with(direct, resolver)
+            found: list[Actor] = []
+            if cue.object_owner:
+                exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+                found = [a for a in resolver._modifier_actors(direct, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+            found = found or self._actors_of(obliques, cue, resolver)
+            if not found and cue.purpose_objects:
+                found = self._purpose_objects(frame.cue, cue, resolver)
+            return found
+        if verbal and lemma in cue.verb_preps:
+            return self._actors_of(obliques, cue, resolver)
+        found = []
+        for patient in frame.patients if frame.kind != "adjective" else frame.patients:
+            actors = resolver.actors(patient)
+            if not actors and cue.event_targets and patient.pos_ in ("NOUN", "PROPN"):
+                actors = self._event_targets(patient, subjects, resolver)
+            found += actors
+        if verbal and direct is not None:
+            found += self._together_with(direct, resolver)
+        return _unique(found + self._actors_of(obliques, cue, resolver))
+
+    def _actors_of(self, tokens: list[Token], cue: Cue, resolver: ActorResolver) -> list[Actor]:
+        actors = _unique([a for t in tokens for a in resolver.actors(t)])
+        if cue.lift_places:
+            # a deployment to a region or a mission is also a deployment to the state it lies in
+            # (a mission stands for its country; a region is kept too)
+            lifted = []
+            for actor in actors:
+                info = self.gaz.entries.get(actor.id)
+                placed = info is not None and info.type in ("Region", "Other") and len(info.located_in) == 1
+                if not placed or info.type == "Region":
+                    lifted.append(actor)
+                if placed:
+                    lifted.append(Actor(info.located_in[0], actor.certainty * 0.9))
+            return _unique(lifted)
+        return actors
+
+    def _together_with(self, direct: Token, resolver: ActorResolver) -> list[Actor]:
+        """'blamed X, together with Y, for ...': Y is an object too."""
+        return [a for prep in direct.head.children if prep.dep_ == "prep" and prep.lower_ == "with"
+                and any(c.lower_ in ("together", "along") for c in prep.children)
+                for pobj in prep.children if pobj.dep_ == "pobj" for a in resolver.actors(pobj)]
+
+    def _reciprocal_reading(self, frame: Frame, cue: Cue, lemma: str) -> bool:
+        """Coordinated subjects and no object act on each other: "Egypt and Qatar met", "the Armenia-Azerbaijan war"."""
+        if frame.kind != "verb":
+            return True
+        if lemma not in cue.reciprocal_verbs and lemma not in cue.inverse_verbs:
+            return False
+        needed = cue.reciprocal_preps.get(lemma)
+        return not needed or any(p in needed for p, _ in frame.obliques)
+
+    def _default_objects(self, frame: Frame, cue: Cue, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        token = frame.cue
+        if cue.default_object == "parties":
+            return [Actor(p, 0.6) for p in resolver.parties(token.i, 2, {resolver.state_of(s.id) for s in subjects})]
+        if cue.default_object == "recent_organization":
+            return self._recent_in_sentence(token, resolver, "Organization")[-1:]
+        if cue.default_object == "clause_agent" and token.tag_ not in ("NNS", "NNPS") and frame.agents:
+            # "X accused neighbour Y", "X sanctioned NATO ally Y": the relatum is the clause's actor
+            clause = _clause_verb(frame.agents[0])
+            if clause is not None and clause.lemma_.lower() not in ("be", "become"):
+                agents = frame_of(clause, "verb").agents
+                return [Actor(a.id, 0.7) for t in agents for a in resolver.actors(t)]
         return []
+
+    def _partitive_holders(self, frame: Frame, resolver: ActorResolver) -> list[Actor]:
+        """'two of Washington's closest allies': the two parties the text is about."""
+        noun = frame.cue
+        if noun.tag_ != "NNS" or noun.dep_ != "pobj" or noun.head.lower_ != "of" or not noun.head.head.like_num:
+            return []
+        n = {"two": 2, "three": 3, "four": 4}.get(noun.head.head.lower_, 2)
+        owners = {a.id for t in frame.patients for a in resolver.actors(t)}
+        return [Actor(p, 0.6) for p in resolver.parties(noun.i, n, owners)]
+
+    def _other_state(self, token: Token, holders: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        """The one other state of the sentence ("the juntas in neighbouring Mali warned ... Niger")."""
+        held = {a.id for a in holders}
+        others = {resolver.ent_at[i] for i in range(token.sent.start, token.sent.end)
+                  if i in resolver.ent_at and resolver.types.get(resolver.ent_at[i]) == "State"} - held
+        return [Actor(others.pop(), 0.7)] if len(others) == 1 else []
+
+    def _memberships_in_modifiers(self, frame: Frame, cue: Cue, holders: list[Actor], relata: list[Actor], resolver: ActorResolver, date):
+        """'NATO ally Turkey', 'its EU partner Ireland': an organisation modifying a relational noun other than
+        'member' says the holder is its member."""
+        if "Organization" in (cue.object_types or ()):
+            return
+        member = self.lex.cues.get("member")
+        if member is None:
+            return
+        for org in relata:
+            if self._bloc_modifier(frame, org, resolver):
+                modality = self._modality(frame, member, holders, resolver)
+                for holder in holders:
+                    relation = self._relation(frame, member, holder, org, modality, resolver, date)
+                    if relation is not None:
+                        yield relation, modality
+
+    def _bloc_modifier(self, frame: Frame, actor: Actor, resolver: ActorResolver) -> bool:
+        return resolver.types.get(actor.id) == "Organization" and any(
+            resolver.ent_at.get(c.i) == actor.id for c in frame.cue.children if c.dep_ in ("compound", "nmod", "amod"))
+
+    def _event_targets(self, noun: Token, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        """The actor of an event named as the object: "condemned the strike by Chile", "Peru's decision",
+        "the drills of Russia and China"; else the last actor of such an act before it ("the move")."""
+        if not (self.lex.noun_kind(noun.lemma_.lower(), "event") or self.lex.cues_for(noun.lemma_.lower(), "noun")):
+            return []
+        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        agents = [a for t in frame_of(noun, "noun", of_is_patient=False).agents for a in resolver.actors(t)]
+        agents = [Actor(resolver.state_of(a.id), a.certainty) for a in agents if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+        if agents:
+            return _unique(agents)
+        if any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in noun.children):
+            return []
+        return self._previous_act(noun, resolver, exclude)
+
+    def _previous_act(self, noun: Token, resolver: ActorResolver, exclude: set[str]) -> list[Actor]:
+        """Who did 'the attack', 'the annexation', 'the move': the last actor of such an act before it."""
+        lemma = noun.lemma_.lower()
+        attack = self.lex.cues.get("attack")
+        acts = self.lex.actor_nouns["event_verb"]
+        if attack is not None and lemma in attack.nouns:
+            classes, verbs = {"attack"}, set()
+        elif lemma in ("annexation", "occupation", "seizure"):
+            classes, verbs = set(), acts
+        else:
+            classes, verbs = {"attack", "deploy"}, acts
+        for token in reversed(noun.doc[: noun.i]):
+            names = {c.name for c, _ in self.cues(token)}
+            nominal = names & classes and token.dep_ == "dobj" and token.head.lemma_.lower() in self.light
+            if (token.pos_ in ("VERB", "AUX") and names & classes) or token.lemma_.lower() in verbs or nominal:
+                anchor = token.head if nominal else token
+                frame = frame_of(anchor, "verb")
+                targets = frame.patients + [h for _, h in frame.obliques]
+                if not any(resolver.actors(c) or resolver._modifier_actors(c, 0) for c in targets):
+                    continue
+                agents = [a for t in frame.agents for a in resolver.actors(t) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
+                if agents:
+                    return [Actor(resolver.state_of(a.id), 0.6) for a in agents]
+        return []
+
+    def _purpose_objects(self, verb: Token, cue: Cue, resolver: ActorResolver) -> list[Actor]:
+        """'sent troops to reinforce KFOR': the object of a purpose clause."""
+        for clause in verb.children:
+            if clause.dep_ in ("advcl", "xcomp") and clause.lemma_.lower() in self.lex.actor_nouns["purpose_verb"]:
+                for child in clause.children:
+                    if child.dep_ == "dobj":
+                        found = self._actors_of([child], cue, resolver)
+                        if found:
+                            return found
+        return []
+
+    def _object_ok(self, dobj: Token | None, required: list[str], resolver: ActorResolver) -> bool:
+        if dobj is None:
+            return False
+        lemma = dobj.lemma_.lower()
+        if lemma in required:
+            return True
+        if "@force" in required and self.lex.noun_kind(lemma, "force"):
+            return True
+        if "@event" in required and (self.lex.noun_kind(lemma, "event") or self.lex.cues_for(lemma, "noun")):
+            return True
+        actors = resolver.actors(dobj)
+        if "@actor" in required and actors:
+            return True
+        if "@org" in required and any(resolver.types.get(a.id) == "Organization" for a in actors):
+            return True
+        return False
 
     def _recent_in_sentence(self, token: Token, resolver: ActorResolver, type_: str) -> list[Actor]:
         found = []
@@ -264,203 +373,39 @@ class RelationExtractor:
             found += [Actor(i, 0.7) for i in ids if resolver.types.get(i) == type_]
         return found
 
-    def _event_agents(self, noun: Token, resolver: ActorResolver, exclude: set[str]) -> list[Actor]:
-        """Who did 'the attack', 'the annexation', 'the move': the last actor of such an act before it."""
-        lemma = noun.lemma_.lower()
-        if lemma in self.lex.cues["attack"].nouns:
-            classes, verbs = {"attack"}, set()
-        elif lemma in ("annexation", "occupation", "seizure"):
-            classes, verbs = set(), self.lex.actor_nouns["event_verb"]
-        else:
-            classes, verbs = {"attack", "deploy"}, self.lex.actor_nouns["event_verb"]
-        for token in reversed(noun.doc[: noun.i]):
-            nominal = token._.kg_ncue in classes and token.dep_ == "dobj" and token.head._.kg_light
-            if token._.kg_vcue in classes or token.lemma_.lower() in verbs or nominal:
-                anchor = token.head if nominal else token
-                direct = [c for c in anchor.children if c.dep_ == "dobj"]
-                direct += [p for c in anchor.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
-                if not any(resolver.actors(c) or resolver._modifier_actors(c, 0) for c in direct):
-                    continue
-                agents = [a for a in self.subjects(anchor, resolver) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
-                if agents:
-                    return [Actor(resolver.state_of(a.id), 0.6) for a in agents]
-        return []
-
-    def _destination(self, verb: Token, dobj: Token, cue, resolver: ActorResolver) -> list[Actor]:
-        """The object phrase of a cue with a required noun: 'to'/'into'/'with' on the verb or inside its object."""
-        scope = [*dobj.subtree] if cue.predicate == "deploysForcesTo" else [dobj, *dobj.children]
-        for token in [*verb.children, *scope]:
-            if token.dep_ in ("prep", "dative") and token.lower_ in cue.preps and token.head in (verb, *scope):
-                for pobj in token.children:
-                    if pobj.dep_ == "pobj":
-                        found = self._objects(pobj, token, resolver, cue.predicate)
-                        if found:
-                            return found
-        for clause in verb.children:
-            # "send forces to reinforce KFOR"
-            if clause.dep_ in ("advcl", "xcomp") and clause.lemma_.lower() in self.lex.actor_nouns["purpose_verb"]:
-                for child in clause.children:
-                    if child.dep_ == "dobj":
-                        found = self._objects(child, None, resolver, "deploysForcesTo")
-                        if found:
-                            return found
-        return []
-
-    def _has_partner(self, verb: Token, preps, resolver: ActorResolver) -> bool:
-        """Whether the verb or its object names a partner: "restore relations with Doha", "met with Kagame"."""
-        heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
-        return any(
-            resolver.actors(pobj)
-            for head in heads for prep in head.children if prep.dep_ == "prep" and prep.lower_ in preps
-            for pobj in prep.children if pobj.dep_ == "pobj"
-        )
-
-    def _object_ok(self, dobj: Token | None, required: list[str], resolver: ActorResolver) -> bool:
-        if dobj is None:
-            return False
-        lemma = dobj.lemma_.lower()
-        if lemma in required:
-            return True
-        if "@force" in required and self.lex.noun_kind(lemma, "force"):
-            return True
-        actors = resolver.actors(dobj)
-        if "@actor" in required and actors:
-            return True
-        if "@org" in required and any(resolver.types.get(a.id) == "Organization" for a in actors):
-            return True
-        return False
-
-    def _objects(self, obj: Token, prep: Token | None, resolver: ActorResolver, predicate: str) -> list[Actor]:
-        actors = resolver.actors(obj)
-        if obj.dep_ == "dobj" or (obj.lower_ in ("that", "which", "whom") and obj.dep_ == "dobj"):
-            # "blame X, together with Y, for ...": Y is an object too
-            for prep_ in obj.head.children:
-                if prep_.dep_ == "prep" and prep_.lower_ == "with" and any(c.lower_ in ("together", "along") for c in prep_.children):
-                    actors += [a for pobj in prep_.children if pobj.dep_ == "pobj" for a in resolver.actors(pobj)]
-        if predicate == "deploysForcesTo":
-            # a deployment to a mission is a deployment to the mission's country
-            lifted = []
-            for actor in actors:
-                info = self.gaz.entries.get(actor.id)
-                lifted += [Actor(c, actor.certainty) for c in (info.located_in if info and info.type == "Other" else ())] or [actor]
-            return lifted
-        return actors
-
-    # -- subjects -----------------------------------------------------------
-    def subjects(self, verb: Token, resolver: ActorResolver, depth: int = 0) -> list[Actor]:
-        """Actors of the clause subject of ``verb`` (control, coordination, relative clauses)."""
-        if depth > 5:
-            return []
-        by_dep = {}
-        for child in verb.children:
-            by_dep.setdefault(child.dep_, child)
-        for dep in ("nsubj", "csubj", "agent", "nsubjpass"):
-            child = by_dep.get(dep)
-            if child is None or (dep == "nsubjpass" and verb._.kg_vcue):
-                continue
-            if dep == "agent":
-                child = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if child is None:
-                    continue
-            found = resolver.actors(child)
-            if found:
-                return found
-            if dep in ("nsubj", "agent") and child.pos_ in ("NOUN", "PROPN"):
-                # "protesters stormed ...": an explicit subject that is no actor
-                return []
-        head = verb.head
-        if head == verb:
-            return []
-        if verb.dep_ == "xcomp":
-            found = resolver.controller(head)  # "urged Israel to halt", "called on both sides to stop"
-            if found:
-                return found
-            for child in head.children:
-                if child.dep_ == "nsubjpass":
-                    return resolver.actors(child)
-            return self.subjects(head, resolver, depth + 1)
-        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in self.lex.speech["claim"]:
-            accused = next((c for c in head.head.children if c.dep_ == "dobj"), None)
-            return resolver.actors(accused) if accused is not None else []
-        if verb.dep_ in ("conj", "advcl", "pcomp") or (verb.dep_ == "prep" and head.pos_ in ("VERB", "AUX")):
-            found = self.subjects(head, resolver, depth + 1)
-            if not found and head.dep_ in ("ccomp", "conj", "advcl", "xcomp") and verb.dep_ == "conj":
-                # "X told the council that [the dam posed ...] and accused Y": the speaker
-                found = self.subjects(head.head, resolver, depth + 1)
-            return found
-        if verb.dep_ == "acl" and head.dep_ == "dobj" and not resolver.actors(head):
-            # "signed a treaty absorbing X": the signer
-            return self.subjects(head.head, resolver, depth + 1)
-        if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return resolver.actors(head)
-        if verb.dep_ == "amod" and verb.i > 1 and verb.doc[verb.i - 1].text in ("-", "–"):
-            return resolver.actors(verb.doc[verb.i - 2])
-        if verb.dep_ in ("dobj", "pobj", "attr", "appos") and head.pos_ in ("VERB", "AUX", "ADP"):
-            return self.subjects(head if head.pos_ != "ADP" else head.head, resolver, depth + 1)
-        return []
-
     # -- relation records -----------------------------------------------------
-    def _relations(self, doc, cue, cue_token, anchor, subject_node, objects, pattern, resolver, date, reciprocal_only=False, reciprocal_object=False):
-        subjects = resolver.actors(subject_node) if subject_node is not None else self.subjects(anchor, resolver)
-        if not subjects:
-            return
-        predicate = cue.predicate
-        if reciprocal_object and len(subjects) < 2 and objects:
-            reciprocal_object = False  # "called on both sides": the sides are the objects
-        if reciprocal_only or reciprocal_object:
-            if len(subjects) < 2:
-                return
-            yield from self._pairs(doc, cue, cue_token, anchor, subjects, pattern, resolver, date, both=not self.predicates[predicate].symmetric)
-            return
-        if objects is None or (not objects and predicate == "mediates"):
-            if predicate != "mediates":
-                return
-        if predicate == "mediates" and not objects:
-            objects = [Actor(p, 0.6) for p in resolver.parties(cue_token.i, 2, {resolver.state_of(s.id) for s in subjects})]
-        if predicate == "mediates" and len(objects) == 1 and objects[0].id in {a.id for a in subjects}:
-            return
-        if {s.id for s in subjects} <= {o.id for o in objects} and anchor.dep_ == "conj" and anchor.head.dep_ in ("ccomp", "xcomp", "advcl"):
-            # "Algeria said [the kingdom had ceased ...] and accused the kingdom": the speaker accuses
-            subjects = self.subjects(anchor.head.head, resolver) or subjects
-        modality = self._modality(cue_token, anchor, subjects, resolver)
-        for s in subjects:
-            for o in objects:
-                relation = self._relation(doc, predicate, cue, cue_token, s, o, modality, pattern, resolver, date)
-                if relation is not None:
-                    yield relation, modality
-
-    def _pairs(self, doc, cue, cue_token, anchor, actors, pattern, resolver, date, both=False):
-        modality = self._modality(cue_token, anchor, actors, resolver)
-        ids = [a for a in actors]
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+    def _pairs(self, frame: Frame, cue: Cue, actors: list[Actor], resolver: ActorResolver, date, both: bool = False):
+        modality = self._modality(frame, cue, actors, resolver)
+        for i, a in enumerate(actors):
+            for b in actors[i + 1:]:
                 for s, o in ((a, b), (b, a)) if both else ((a, b),):
-                    relation = self._relation(doc, cue.predicate, cue, cue_token, s, o, modality, pattern, resolver, date)
+                    relation = self._relation(frame, cue, s, o, modality, resolver, date)
                     if relation is not None:
                         yield relation, modality
 
-    def _modality(self, cue_token, anchor, subjects, resolver) -> Modality:
+    def _modality(self, frame: Frame, cue: Cue, subjects: list[Actor], resolver: ActorResolver) -> Modality:
         subject_ids = {resolver.state_of(s.id) for s in subjects} | {s.id for s in subjects}
 
         def speaker_ids(token):
             return {resolver.state_of(a.id) for a in resolver.actors(token)} | {a.id for a in resolver.actors(token)}
 
-        if cue_token.dep_ in ("appos", "amod"):
-            # "Turkey, a NATO member, ..."; "the EU-facilitated dialogue": presupposed
-            negated = any(c.dep_ == "neg" for c in cue_token.children)
+        token = frame.cue
+        if frame.anchor == token and (token.dep_ in ("appos", "amod") or frame.kind == "adjective"
+                                       or (frame.kind == "relational" and token.dep_ in ("compound", "nmod"))):
+            # "Turkey, a NATO member, ..."; "the EU-facilitated dialogue"; "NATO member Norway": presupposed
+            negated = any(c.dep_ == "neg" for c in token.children)
             return Modality("negated" if negated else "asserted")
-        start = anchor if anchor is not cue_token else cue_token
-        modality = modality_of(start, self.lex, subject_ids, speaker_ids)
-        nominal = start is cue_token and cue_token.pos_ in ("NOUN", "PROPN")
-        if nominal and modality.modality == "hypothetical":
+        modality = modality_of(frame.anchor, self.lex, subject_ids, speaker_ids, performative=cue.performative)
+        if frame.anchor == token and frame.kind != "verb" and modality.modality == "hypothetical":
             # "if the conflict between X and Y escalates": the conflict is presupposed
             return Modality()
         return modality
 
-    def _relation(self, doc, predicate, cue, cue_token, s: Actor, o: Actor, modality: Modality, pattern, resolver, date):
-        if s.id == o.id or resolver.state_of(s.id) == resolver.state_of(o.id) and predicate not in ("leaderOf", "officialOf"):
+    def _relation(self, frame: Frame, cue: Cue, s: Actor, o: Actor, modality: Modality, resolver: ActorResolver, date):
+        predicate = cue.predicate
+        if s.id == o.id or resolver.state_of(s.id) == resolver.state_of(o.id):
             return None
-        if not self._types_ok(predicate, s.id, o.id, resolver):
+        if not self._types_ok(cue, s.id, o.id, resolver):
             return None
         attributed = None
         if modality.reported and self.predicates[predicate].symmetric and self.predicates[predicate].polarity == "cooperative":
@@ -469,7 +414,7 @@ class RelationExtractor:
         if modality.modality == "claimed" and modality.speaker is not None:
             speakers = resolver.actors(modality.speaker)
             attributed = resolver.state_of(speakers[0].id) if speakers else None
-        confidence = cue.reliability * pattern.reliability * min(s.certainty, o.certainty)
+        confidence = cue.reliability * _RELIABILITY[frame.kind] * min(s.certainty, o.certainty)
         if modality.modality != "asserted":
             confidence *= 0.9
         return Relation(
@@ -479,27 +424,18 @@ class RelationExtractor:
             object=o.id,
             modality=modality.modality,
             attributed_to=attributed,
-            date=self._date(cue_token, date),
+            date=self._date(frame.cue, date),
             confidence=round(confidence, 3),
             cameo=self.predicates[predicate].cameo,
-            evidence=_evidence(cue_token.sent),
+            evidence=_evidence(frame.cue.sent),
         )
 
-    def _types_ok(self, predicate: str, s: str, o: str, resolver: ActorResolver) -> bool:
-        def type_of(actor: str) -> str | None:
-            info = self.gaz.entries.get(actor)
-            return resolver.types.get(actor) or (info.type if info else None)
+    def _type_of(self, actor: str, resolver: ActorResolver) -> str | None:
+        info = self.gaz.entries.get(actor)
+        return resolver.types.get(actor) or (info.type if info else None)
 
-        ts, to = type_of(s), type_of(o)
-        if predicate == "memberOf":
-            return to == "Organization" and ts in ("State", "Organization")
-        if predicate == "neighbourOf":
-            return ts == "State" and to == "State"
-        if predicate == "locatedIn":
-            return ts == "Region" and to == "State"
-        if predicate in ("allyOf", "severRelationsWith", "restoreRelationsWith", "sanctions", "deploysForcesTo", "mediates", "appealsTo"):
-            return ts != "Region" and (to != "Region" or predicate == "deploysForcesTo")
-        return ts != "Region" and to != "Region" or predicate in ("attacks", "deploysForcesTo")
+    def _types_ok(self, cue: Cue, s: str, o: str, resolver: ActorResolver) -> bool:
+        return self._type_of(s, resolver) in (cue.subject_types or _ACTOR_TYPES) and self._type_of(o, resolver) in (cue.object_types or _ACTOR_TYPES)
 
     def _date(self, cue_token: Token, doc_date: str | None) -> str | None:
         clause = cue_token
@@ -514,87 +450,13 @@ class RelationExtractor:
                     return resolved
         return doc_date
 
-    # -- rules outside the pattern table ----------------------------------------
-    def _specials(self, doc: Doc, resolver: ActorResolver, date):
-        neighbour = self.lex.cues["neighbour"]
-        pattern = Pattern("nominal-neighbour", [], 0.8, "", ())
-        for token in doc:
-            lemma = token.lemma_.lower()
-            # "neighbouring Mali and Burkina Faso ... Niger"
-            if lemma in ("neighbouring", "neighboring") and token.dep_ in ("amod", "compound") and token.head.i in resolver.ent_at:
-                group = {a.id for a in resolver.actors(token.head)}
-                others = {resolver.ent_at[i] for i in range(token.sent.start, token.sent.end) if i in resolver.ent_at
-                          and resolver.types.get(resolver.ent_at[i]) == "State"} - group
-                if len(others) == 1:
-                    (other,) = others
-                    modality = Modality()
-                    for g in group:
-                        rel = self._relation(doc, "neighbourOf", neighbour, token, Actor(g), Actor(other, 0.7), modality, pattern, resolver, date)
-                        if rel:
-                            yield rel
-            # "X's neighbour", "the two neighbours"
-            if lemma in ("neighbour", "neighbor") and token.pos_ == "NOUN":
-                owners = [a for c in token.children if c.dep_ == "poss" for a in resolver.actors(c)]
-                if owners and token.tag_ == "NNS":
-                    continue  # "its neighbours": which ones is not said
-                referents = resolver.actors(token)
-                pairs = [(o, r) for o in owners for r in referents] if owners else (
-                    [(referents[0], referents[1])] if len(referents) == 2 and token.tag_ == "NNS" else [])
-                for s, o in pairs:
-                    rel = self._relation(doc, "neighbourOf", neighbour, token, s, o, Modality(), pattern, resolver, date)
-                    if rel:
-                        yield rel
-            # "two of Washington's closest allies": the parties of the text
-            if lemma == "ally" and token.tag_ == "NNS" and token.head.lower_ == "of" and token.head.head.like_num:
-                owners = [a for c in token.children if c.dep_ == "poss" for a in resolver.actors(c)]
-                n = {"two": 2, "three": 3}.get(token.head.head.lower_, 2)
-                for owner in owners:
-                    for party in resolver.parties(token.i, n, {owner.id}):
-                        rel = self._relation(doc, "allyOf", self.lex.cues["ally"], token, owner, Actor(party, 0.6), Modality(), pattern, resolver, date)
-                        if rel:
-                            yield rel
-
-    def _located(self, doc: Doc, resolver: ActorResolver, date):
-        """Regions inside states: "Banjska, a village in northern Kosovo"; "the territory, which makes up
-        two-thirds of Guyana"; "Kashmir, part of India"."""
-        cue = Cue("locate", "locatedIn", frozenset(), frozenset(), frozenset(), {}, {}, 0.8)
-        pattern = Pattern("region-in-state", [], 0.85, "", ())
-        for token in doc:
-            place = token.lemma_.lower()
-            if token.dep_ == "appos" and (self.lex.noun_kind(place, "place") or place == "part"):
-                regions = [a for a in resolver.actors(token.head) if resolver.types.get(a.id) == "Region"]
-                states = [a for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "of")
-                          for p in c.children if p.dep_ == "pobj" for a in self._states_of(resolver.actors(p), resolver)]
-            elif token.dep_ == "relcl" and token.lemma_.lower() in self.lex.actor_nouns["part_verb"]:
-                regions = [a for a in resolver.actors(token.head) if resolver.types.get(a.id) == "Region"]
-                states = [a for t in token.subtree if t.dep_ == "pobj" and t.head.lower_ in ("of", "in", "to")
-                          for a in self._states_of(resolver.actors(t), resolver)]
-            else:
-                continue
-            modality = self._modality(token, token, regions, resolver)
-            for region in regions:
-                for state in states[:1]:
-                    relation = self._relation(doc, "locatedIn", cue, token, region, state, modality, pattern, resolver, date)
-                    if relation:
-                        yield relation
-
-    def _states_of(self, actors: list[Actor], resolver: ActorResolver) -> list[Actor]:
-        """States among ``actors``; a region stands for the state it lies in ("northern Kosovo")."""
-        out = []
-        for actor in actors:
-            info = self.gaz.entries.get(actor.id)
-            if resolver.types.get(actor.id) == "State":
-                out.append(actor)
-            elif info is not None and info.type == "Region" and len(info.located_in) == 1:
-                out.append(Actor(info.located_in[0], actor.certainty * 0.9))
-        return out
-
+    # -- denials ----------------------------------------------------------------
     def _denial_verbs(self, doc: Doc, resolver: ActorResolver) -> list:
         """Subjects of deny / reject verbs, and their sentence start."""
         out = []
         for token in doc:
             if token.pos_ == "VERB" and self.lex.speech_kind(token.lemma_.lower()) == "deny" and not any(c.dep_ == "neg" for c in token.children):
-                speakers = self.subjects(token, resolver)
+                speakers = [a for t in frame_of(token, "verb").agents for a in resolver.actors(t)]
                 relative = token.dep_ == "relcl" or any(c.lower_ in ("which", "that") for c in token.children) or token.head.lemma_ in ("account", "claim", "allegation", "accusation", "charge")
                 out.append(({resolver.state_of(a.id) for a in speakers}, token.sent.start, "same-sentence" if relative else None))
         return out
@@ -625,14 +487,37 @@ class RelationExtractor:
             out.append(rel)
         return out
 
-    @staticmethod
-    def _add(found: dict, relation: Relation) -> None:
+    def _add(self, found: dict, relation: Relation) -> None:
         key = relation.key()
-        if relation.predicate in ("allyOf", "neighbourOf", "conflictWith", "talksWith", "restoreRelationsWith"):
+        predicate = self.predicates.get(relation.predicate)
+        if predicate is not None and predicate.symmetric:
             key = (min(relation.subject, relation.object), relation.predicate, max(relation.subject, relation.object), relation.modality)
         old = found.get(key)
         if old is None or relation.confidence > old.confidence:
             found[key] = relation if old is None else relation.replace(evidence=old.evidence, denied_by=tuple(sorted(set(old.denied_by) | set(relation.denied_by))))
+
+
+def _has_complement(verb: Token, needed: list[str]) -> bool:
+    """'ordered the envoy to leave', 'gave the envoy 48 hours to leave', 'held X responsible',
+    'advised X to refrain' ("@verb": any verb complement); at most three steps below the verb."""
+    frontier = [verb]
+    for _ in range(3):
+        frontier = [c for t in frontier for c in t.children if c.dep_ not in ("ccomp", "conj", "parataxis") or t != verb]
+        for token in frontier:
+            if token.lemma_.lower() in needed or token.lower_ in needed:
+                return True
+            if "@verb" in needed and token.dep_ in ("xcomp", "ccomp") and token.head == verb and token.pos_ in ("VERB", "AUX"):
+                return True
+    return False
+
+
+def _clause_verb(token: Token) -> Token | None:
+    """The verb of the clause a noun phrase is in."""
+    while token.head != token:
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return None
 
 
 def _is_reciprocal(token: Token) -> bool:
@@ -644,13 +529,13 @@ def _is_reciprocal(token: Token) -> bool:
     return len(words) == 2 and words[0] in ("their", "both") and token.tag_ == "NNS"
 
 
-def _governing_verb(token: Token) -> Token | None:
-    """The verb of the clause a noun phrase is in."""
-    while token.head != token:
-        token = token.head
-        if token.pos_ in ("VERB", "AUX"):
-            return token
-    return None
+def _unique(actors: list[Actor]) -> list[Actor]:
+    seen, out = set(), []
+    for actor in actors:
+        if actor.id not in seen:
+            seen.add(actor.id)
+            out.append(actor)
+    return out
 
 
 def _evidence(sent) -> Evidence:

@@ -71,15 +71,25 @@ def _past(token: Token) -> bool:
     return token.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in token.children)
 
 
-def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) -> Modality:
+def _future(token: Token, lex: Lexicon) -> bool:
+    """'will cut', 'is going to cut', 'is about to cut', 'is set to cut'."""
+    if any(c.dep_ == "aux" and c.lower_ in lex.modality["future"] for c in token.children):
+        return True
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.modality["imminent"]
+
+
+def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, performative: bool = False) -> Modality:
     """Modality of the relation signalled by ``cue``.
 
     ``subject_ids`` are the relation's subjects; ``speaker_ids(token)`` gives
-    the actor ids (state level) of a speaker phrase.
+    the actor ids (state level) of a speaker phrase. A ``performative``
+    relation is done by announcing or deciding it ("decided to cut ties",
+    "said it will restore relations"): its future or decided form is
+    asserted, where any other relation in the future is hypothetical.
     """
     negated = hypothetical = False
     claimed: Token | None = None
-    reported = False
+    reported = ongoing = False
     token = cue
     # the nominal cue of a light verb or copula takes its clause from the verb
     steps = 0
@@ -90,8 +100,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
         modal = _modal(token, lex)
         if modal:
             reported = modal in ("would", "could") and token.dep_ == "ccomp" and _past(token.head) and lex.speech_kind(token.head.lemma_.lower())
-            if not (modal == "would" and reported):
-                hypothetical = True
+            if not (modal == "would" and reported and performative):
+                hypothetical = True  # "would" after a past speech verb is a reported future ("said it would cut ties")
+        if _future(token, lex) and not performative:
+            hypothetical = True
         if _conditional(token, lex):
             hypothetical = True
         head = token.head
@@ -118,6 +130,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids) ->
                         reported = kind == "report"
             if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["governor"] and not lex.speech_kind(head_lemma):
                 hypothetical = True
+            if token.dep_ == "xcomp" and head_lemma in lex.modality["continuing"]:
+                ongoing = True  # "agreed to keep talking": the talks are going on
+            if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["decision"] and not (performative or ongoing):
+                hypothetical = True  # "agreed to hold talks" is not yet talks; "decided to cut ties" is the cut
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             # a relative clause describes its noun; its modality is its own
             break
