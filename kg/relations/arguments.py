@@ -289,8 +289,12 @@ def _noun_frame(noun: Token, of_is_patient: bool, light_verbs: frozenset[str], d
         frame.clause = governor
     subject = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.dep_ == "nsubj" else noun
     if subject.dep_ == "nsubj" and subject.head.pos_ in ("VERB", "AUX"):
-        # "fighting broke out between X and Y", "a new round of talks opened with X"
-        frame.obliques += [o for o in _preps(subject.head) if o[1] != subject]
+        # "fighting broke out between X and Y on Monday", "a new round of talks opened with X": the verb's
+        # phrases, modality and date are the noun's
+        verb_obliques = [o for o in _preps(subject.head) if o[1] != subject]
+        if verb_obliques and light is None:
+            frame.anchor = subject.head
+        frame.obliques += verb_obliques
     return frame
 
 

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from kg.records import Evidence, Relation
 from kg.relations.actors import _RECIPROCAL, Actor, ActorResolver
 from kg.relations.arguments import Frame, frame_of, relative_frames
-from kg.relations.dates import resolve_date
+from kg.relations.dates import event_date
 from kg.relations.lexicon import Cue, Lexicon
 from kg.relations.modality import Modality, modality_of
 from kg.relations.roles import find_roles
@@ -424,7 +424,7 @@ class RelationExtractor:
             object=o.id,
             modality=modality.modality,
             attributed_to=attributed,
-            date=self._date(frame.cue, date),
+            date=event_date(frame.anchor, date),
             confidence=round(confidence, 3),
             cameo=self.predicates[predicate].cameo,
             evidence=_evidence(frame.cue.sent),
@@ -436,19 +436,6 @@ class RelationExtractor:
 
     def _types_ok(self, cue: Cue, s: str, o: str, resolver: ActorResolver) -> bool:
         return self._type_of(s, resolver) in (cue.subject_types or _ACTOR_TYPES) and self._type_of(o, resolver) in (cue.object_types or _ACTOR_TYPES)
-
-    def _date(self, cue_token: Token, doc_date: str | None) -> str | None:
-        clause = cue_token
-        while clause.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl") and clause.head != clause:
-            clause = clause.head
-        subtree = {t.i for t in clause.subtree}
-        for ent in cue_token.sent.ents:
-            ordinal = ent.label_ == "ORDINAL" and ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"
-            if (ent.label_ == "DATE" or ordinal) and ent.start in subtree:
-                resolved = resolve_date(("the " if ordinal else "") + ent.text, doc_date)
-                if resolved:
-                    return resolved
-        return doc_date
 
     # -- denials ----------------------------------------------------------------
     def _denial_verbs(self, doc: Doc, resolver: ActorResolver) -> list:
