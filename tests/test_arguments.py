@@ -165,3 +165,31 @@ def test_arguments_an_antecedent_that_is_no_actor_is_not_the_parties(pipeline):
     assert not any(p == "attacks" for s, p, o, m in rels), sorted(rels)
     rels, _ = relations(pipeline, "Peru and Chile met. Smugglers crossed the river, and the army shot at them.")
     assert not any(p == "attacks" for s, p, o, m in rels), sorted(rels)
+
+
+@pytest.mark.parametrize(
+    "text, expected, wrong",
+    [
+        # curated PETRARCH-2 verbs (kg/data/cues_cameo.csv), a particle where the dictionary has one
+        ("Chile hit out at Peru over the fishing dispute.", ("CHL", "condemns", "PER", "asserted"), ("CHL", "attacks", "PER", "asserted")),
+        ("Rebels hit a Peruvian convoy near the border.", None, ("rebels", "condemns", "PER", "asserted")),
+        ("Oman congratulated Qatar on the agreement.", ("OMN", "supports", "QAT", "asserted"), None),
+        ("Jordan chided Israel for the raids.", ("JOR", "condemns", "ISR", "asserted"), None),
+    ],
+)
+def test_arguments_dictionary_verbs(pipeline, text, expected, wrong):
+    rels, lifted = relations(pipeline, text)
+    if expected is not None:
+        assert expected in lifted, sorted(rels)
+    if wrong is not None:
+        assert wrong not in lifted, sorted(rels)
+
+
+def test_arguments_dictionary_cues_are_what_the_script_makes():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    result = subprocess.run([sys.executable, str(root / "scripts" / "cameo_cues.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

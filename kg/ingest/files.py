@@ -158,9 +158,10 @@ def read_folder(folder: Path, read: Callable[[Path], Iterable]) -> Iterator:
             yield from read(child)
 
 
-def read_path(path: Path, default_date: str | None = None) -> Iterator[Document | IngestError]:
+def read_path(path: Path | str, default_date: str | None = None) -> Iterator[Document | IngestError]:
     """Documents of one file or, recursively, of a folder (hidden files skipped, others reported)."""
     name = str(path)
+    path = Path(path)
     if path.is_dir():
         yield from read_folder(path, lambda child: read_path(child, default_date))
         return

@@ -99,6 +99,8 @@ class RelationExtractor:
         preps = cue.preps_of(lemma, verbal)
         if verbal and any(p in cue.blocking_preps.get(lemma, ()) for p, _ in frame.obliques):
             return  # "joined as an observer"
+        if verbal and lemma in cue.verb_particles and not any(c.dep_ == "prt" and c.lower_ in cue.verb_particles[lemma] for c in token.children):
+            return  # "hit out at" is not "hit"
         if verbal and lemma in cue.verb_complements and not _has_complement(token, cue.verb_complements[lemma]):
             return  # "ordered the envoy" without "to leave"
         subjects = _unique([a for t in frame.agents for a in resolver.actors(t)])

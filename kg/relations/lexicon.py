@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +69,8 @@ class Cue:
     holder_modifiers: bool = False
     #: sentences of the project's own with the relation each must give (run by the tests)
     examples: tuple = ()
+    #: verbs that signal the cue only with their particle ("hit out at", "lash out at")
+    verb_particles: dict = field(default_factory=dict)
 
     def preps_of(self, lemma: str, verbal: bool) -> frozenset[str]:
         """The prepositions that introduce the object of ``lemma``."""
@@ -160,10 +162,32 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 lexicon.adjective_cues[adjective].append(cue.name)
 
 
+def _read_cameo_cues(path: Path, lexicon: Lexicon) -> None:
+    """Merge the curated PETRARCH-2 verbs (``cues_cameo.csv``) into their cue classes."""
+    if not path.is_file():
+        return
+    for row in read_csv(path):
+        cue = lexicon.cues[row["class"]]
+        lemma = row["lemma"]
+        verbs = cue.verbs | {lemma}
+        verb_preps, verb_objects, particles = dict(cue.verb_preps), dict(cue.verb_objects), dict(cue.verb_particles)
+        if row["target_prep"] and (lemma not in cue.verbs or lemma in cue.verb_preps):
+            verb_preps[lemma] = sorted(set(verb_preps.get(lemma, ())) | {row["target_prep"]})
+        if row["object"] and (lemma not in cue.verbs or lemma in cue.verb_objects):
+            verb_objects[lemma] = sorted(set(verb_objects.get(lemma, ())) | {row["object"]})
+        if row["particle"]:
+            particles[lemma] = sorted(set(particles.get(lemma, ())) | {row["particle"]})
+        lexicon.cues[cue.name] = replace(cue, verbs=verbs, verb_preps=verb_preps, verb_objects=verb_objects, verb_particles=particles)
+        lexicon.verbs.setdefault(lemma, cue.name)
+        if cue.name not in lexicon.verb_cues[lemma]:
+            lexicon.verb_cues[lemma].append(cue.name)
+
+
 def load_lexicon(data_dir: Path | None = None) -> Lexicon:
     path = (lambda name: Path(data_dir) / name) if data_dir else data_path
     lexicon = Lexicon()
     _read_cues(path("cues.jsonl"), lexicon)
+    _read_cameo_cues(path("cues_cameo.csv"), lexicon)
     lexicon.light = {row["lemma"] for row in read_csv(path("light_verbs.csv"))}
     for row in read_csv(path("actor_nouns.csv")):
         lexicon.actor_nouns[row["kind"]].add(row["lemma"])
