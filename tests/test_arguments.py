@@ -108,6 +108,27 @@ CASES = [
     ("owner", "Lithuania expelled the Belarusian ambassador.", ("LTU", "severRelationsWith", "BLR", "asserted"), None),
     ("owner", "Mali gave the French ambassador 72 hours to leave.", ("MLI", "severRelationsWith", "FRA", "asserted"), None),
     ("owner", "Both countries have recalled their ambassadors for consultations.", None, None),
+    # "X, including Y": the ones named
+    ("including", "Belarus's actions were condemned by several states, including Poland.", ("POL", "condemns", "BLR", "asserted"), None),
+    ("including", "Many governments, including Chile, criticised Peru.", ("CHL", "condemns", "PER", "asserted"), None),
+    # a warning or accusation with no object named is about the actor of its clause
+    ("clause-object", "Peru warned that any attempt by Chile to divert the river would be treated as an act of war.", ("PER", "threatens", "CHL", "asserted"), None),
+    ("clause-object", "Bolivia threatened a tough response if Brazil carried out further raids.", ("BOL", "threatens", "BRA", "asserted"), None),
+    ("clause-object", "India renewed its accusation that Pakistan had armed the rebels.", ("IND", "accuses", "PAK", "asserted"), None),
+    ("clause-object", "Kenya repeated its allegation that Somalia had shelled the border posts.", ("KEN", "accuses", "SOM", "asserted"), None),
+    # a demanded act stands for its actor
+    ("demand", "Baku demanded the withdrawal of Armenian troops from the region.", ("AZE", "appealsTo", "ARM", "asserted"), None),
+    ("demand", "Kenya called for the withdrawal of Ugandan forces.", ("KEN", "appealsTo", "UGA", "asserted"), None),
+    ("light-verb", "Sudanese soldiers opened fire on Chadian troops near the border.", ("SDN", "attacks", "TCD", "asserted"), None),
+    ("light-verb", "Ecuador opened fire on a Peruvian patrol boat.", ("ECU", "attacks", "PER", "asserted"), None),
+    # modality: deciding or announcing a diplomatic act does it; a future attack does not happen by saying so
+    ("modality", "Chad decided to recall its ambassador from Sudan.", ("TCD", "severRelationsWith", "SDN", "asserted"), None),
+    ("modality", "The European Union will impose new sanctions on Belarus.", ("EU", "sanctions", "BLR", "asserted"), None),
+    ("modality", "Niger said it would send troops to Mali.", ("NER", "deploysForcesTo", "MLI", "asserted"), None),
+    ("modality", "Niger and Chad agreed to deploy troops to Mali.", ("NER", "deploysForcesTo", "MLI", "hypothetical"), ("NER", "deploysForcesTo", "MLI", "asserted")),
+    ("modality", "Iran and Syria said they will attack Iraq.", ("IRN", "attacks", "IRQ", "hypothetical"), ("IRN", "attacks", "IRQ", "asserted")),
+    ("modality", "Chile and Peru agree that their disputes should go to arbitration.", None, ("CHL", "talksWith", "PER", "asserted")),
+    ("modality", "Serbia and Kosovo agreed to keep talking.", ("SRB", "talksWith", "XKX", "asserted"), None),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),

@@ -30,6 +30,7 @@ _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side"}
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+_EXAMPLES = {"including", "notably", "especially", "like", "such"}  # "countries, including X", "such as X"
 #: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
 OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
 #: Before a title: its holder no longer holds it ("former Nigerian President", "ex-Prime Minister").
@@ -143,6 +144,9 @@ class ActorResolver:
         for child in token.children:
             if child.dep_ == "conj":
                 found += self.actors(child, depth + 1)
+            elif child.dep_ == "prep" and child.lower_ in _EXAMPLES:
+                # "many countries, including Poland": the ones named
+                found += [a for p in child.subtree if p.dep_ == "pobj" and p.head.lower_ in _EXAMPLES | {"as"} for a in self.actors(p, depth + 1)]
             elif child.dep_ in ("nmod", "compound") and child.i in self.ent_at and any(c.dep_ == "cc" for c in child.children):
                 # "Kishida and President Yoon": a coordination the parser took for a modifier
                 found = self.actors(child, depth + 1) + found

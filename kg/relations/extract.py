@@ -117,10 +117,9 @@ class RelationExtractor:
             found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES)]
             holders = {a.id for a in found}
             subjects = _unique(subjects + found)
-        objects = self._objects(frame, cue, lemma, preps, subjects, resolver)
+        objects = self._objects(frame, cue, lemma, preps, subjects, resolver, skip=holders)
         if objects is None:
             return
-        objects = [o for o in objects if o.id not in holders]
         if not subjects and symmetric and objects:
             # "X agreed on a deal in a phone call with Y" (a partner named; not "recalled envoys for consultations")
             subjects = _unique([a for t in frame.clause_agents for a in resolver.actors(t)])
@@ -159,9 +158,11 @@ class RelationExtractor:
                     return
                 if reciprocal:
                     return
-            if cue.default_object is None:
+            if cue.clause_objects:
+                objects = self._clause_objects(frame, subjects, resolver)
+            if not objects and cue.default_object is None:
                 return
-            objects = self._default_objects(frame, cue, subjects, resolver)
+            objects = objects or self._default_objects(frame, cue, subjects, resolver)
             if not objects:
                 return
         if not subjects:
@@ -177,8 +178,10 @@ class RelationExtractor:
                 if relation is not None:
                     yield relation, modality
 
-    def _objects(self, frame: Frame, cue: Cue, lemma: str, preps, subjects: list[Actor], resolver: ActorResolver) -> list[Actor] | None:
-        """The object actors of a frame; ``None`` when the cue's reading does not hold (a required object is missing)."""
+    def _objects(self, frame: Frame, cue: Cue, lemma: str, preps, subjects: list[Actor], resolver: ActorResolver,
+                 skip: set[str] = frozenset()) -> list[Actor] | None:
+        """The object actors of a frame (none of ``skip``); ``None`` when the cue's reading does not hold (a
+        required object is missing)."""
         verbal = frame.kind == "verb"
         required = cue.verb_objects.get(lemma) if verbal else None
         direct = frame.direct
@@ -206,20 +209,20 @@ class RelationExtractor:
             if not found and cue.purpose_objects:
                 found = self._purpose_objects(frame.cue, cue, resolver)
             return found
-        if verbal and lemma in cue.verb_preps:
-            return self._actors_of(obliques, cue, resolver)
+        targets = obliques if verbal and lemma in cue.verb_preps else [*frame.patients, *obliques]
         found = []
-        for patient in frame.patients if frame.kind != "adjective" else frame.patients:
-            actors = resolver.actors(patient)
-            if not actors and cue.event_targets and patient.pos_ in ("NOUN", "PROPN"):
-                actors = self._event_targets(patient, subjects, resolver)
+        for target in targets:
+            actors = self._actors_of([target], cue, resolver, skip)
+            if not actors and cue.event_targets and target.pos_ in ("NOUN", "PROPN"):
+                # "condemned the strike by Chile", "called for the withdrawal of Russian troops"
+                actors = self._event_targets(target, subjects, resolver, previous=target in frame.patients)
             found += actors
         if verbal and direct is not None:
             found += self._together_with(direct, resolver)
-        return _unique(found + self._actors_of(obliques, cue, resolver))
+        return _unique(found)
 
-    def _actors_of(self, tokens: list[Token], cue: Cue, resolver: ActorResolver) -> list[Actor]:
-        actors = _unique([a for t in tokens for a in resolver.actors(t)])
+    def _actors_of(self, tokens: list[Token], cue: Cue, resolver: ActorResolver, skip: set[str] = frozenset()) -> list[Actor]:
+        actors = _unique([a for t in tokens for a in resolver.actors(t) if a.id not in skip])
         if cue.lift_places:
             # a deployment to a region or a mission is also a deployment to the state it lies in
             # (a mission stands for its country; a region is kept too)
@@ -263,6 +266,25 @@ class RelationExtractor:
                 return [Actor(a.id, 0.7) for t in agents for a in resolver.actors(t)]
         return []
 
+    def _clause_objects(self, frame: Frame, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        """The actor of the clause a warning or accusation is about: the subject of its if-clause or of its
+        that-clause, or the actor of that subject's event ("any attempt by X to ...")."""
+        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        token = frame.cue
+        heads = [token, token.head] if token.dep_ == "dobj" else [token]  # "renewed its accusation that X ..."
+        for clause in (c for h in heads for c in h.children):
+            if clause.dep_ not in ("ccomp", "advcl", "acl") or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            if clause.dep_ == "advcl" and not any(m.dep_ == "mark" and m.lower_ in self.lex.modality["conditional"] for m in clause.children):
+                continue
+            for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+                found = resolver.actors(subject) or self._event_targets(subject, subjects, resolver, previous=False)
+                found = [Actor(resolver.state_of(a.id), a.certainty * 0.9) for a in found
+                         if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                if found:
+                    return _unique(found)
+        return []
+
     def _partitive_holders(self, frame: Frame, resolver: ActorResolver) -> list[Actor]:
         """'two of Washington's closest allies': the two parties the text is about."""
         noun = frame.cue
@@ -299,7 +321,7 @@ class RelationExtractor:
         return resolver.types.get(actor.id) == "Organization" and any(
             resolver.ent_at.get(c.i) == actor.id for c in frame.cue.children if c.dep_ in ("compound", "nmod", "amod"))
 
-    def _event_targets(self, noun: Token, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
+    def _event_targets(self, noun: Token, subjects: list[Actor], resolver: ActorResolver, previous: bool = True) -> list[Actor]:
         """The actor of an event named as the object: "condemned the strike by Chile", "Peru's decision",
         "the drills of Russia and China"; else the last actor of such an act before it ("the move")."""
         if not (self.lex.noun_kind(noun.lemma_.lower(), "event") or self.lex.cues_for(noun.lemma_.lower(), "noun")):
@@ -309,7 +331,7 @@ class RelationExtractor:
         agents = [Actor(resolver.state_of(a.id), a.certainty) for a in agents if a.id not in exclude and resolver.state_of(a.id) not in exclude]
         if agents:
             return _unique(agents)
-        if any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in noun.children):
+        if not previous or any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in noun.children):
             return []
         return self._previous_act(noun, resolver, exclude)
 
@@ -397,7 +419,8 @@ class RelationExtractor:
             # "Turkey, a NATO member, ..."; "the EU-facilitated dialogue"; "NATO member Norway": presupposed
             negated = any(c.dep_ == "neg" for c in token.children)
             return Modality("negated" if negated else "asserted")
-        modality = modality_of(frame.anchor, self.lex, subject_ids, speaker_ids, performative=cue.performative)
+        modality = modality_of(frame.anchor, self.lex, subject_ids, speaker_ids, performative=cue.performative,
+                               content_clause=cue.clause_objects)
         if frame.anchor == token and frame.kind != "verb" and modality.modality == "hypothetical":
             # "if the conflict between X and Y escalates": the conflict is presupposed
             return Modality()

@@ -40,8 +40,9 @@ class Cue:
     relational: bool = False
     #: verbs whose object is the relation's subject ("the bloc includes Chile": Chile memberOf the bloc)
     inverse_verbs: frozenset[str] = frozenset()
-    #: announcing or deciding it is doing it ("decided to cut ties", "said it will restore relations")
-    performative: bool = False
+    #: "decision": deciding or announcing it is doing it ("decided to cut ties", "will restore relations");
+    #: "announcement": announcing it is ("said it would send troops"), deciding it is not ("agreed to deploy")
+    performative: str | None = None
     #: the owner of the required object noun is the object ("expelled Peru's ambassador")
     object_owner: bool = False
     #: where the object comes from when none is named: "parties", "recent_organization", "clause_agent"
@@ -69,6 +70,9 @@ class Cue:
     holder_modifiers: bool = False
     #: sentences of the project's own with the relation each must give (run by the tests)
     examples: tuple = ()
+    #: with no object named, the actor of its clause is ("warned that any move by X would ...",
+    #: "threatened a response if X struck", "the accusation that X shelters ...")
+    clause_objects: bool = False
     #: verbs that signal the cue only with their particle ("hit out at", "lash out at")
     verb_particles: dict = field(default_factory=dict)
 
@@ -133,7 +137,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 reciprocal_verbs=frozenset(data.get("reciprocal_verbs", ())),
                 relational=bool(data.get("relational", False)),
                 inverse_verbs=frozenset(data.get("inverse_verbs", ())),
-                performative=bool(data.get("performative", False)),
+                performative=data.get("performative") or None,
                 object_owner=bool(data.get("object_owner", False)),
                 default_object=data.get("default_object"),
                 event_targets=bool(data.get("event_targets", False)),
@@ -148,6 +152,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 purpose_objects=bool(data.get("purpose_objects", False)),
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
                 examples=tuple(data.get("examples", ())),
+                clause_objects=bool(data.get("clause_objects", False)),
             )
             if cue.name in lexicon.cues:
                 raise ValueError(f"{path}: cue class {cue.name!r} is defined twice")

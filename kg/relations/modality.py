@@ -78,14 +78,16 @@ def _future(token: Token, lex: Lexicon) -> bool:
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.modality["imminent"]
 
 
-def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, performative: bool = False) -> Modality:
+def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, performative: str | None = None,
+                content_clause: bool = False) -> Modality:
     """Modality of the relation signalled by ``cue``.
 
     ``subject_ids`` are the relation's subjects; ``speaker_ids(token)`` gives
-    the actor ids (state level) of a speaker phrase. A ``performative``
-    relation is done by announcing or deciding it ("decided to cut ties",
-    "said it will restore relations"): its future or decided form is
-    asserted, where any other relation in the future is hypothetical.
+    the actor ids (state level) of a speaker phrase. A relation that is
+    ``performative`` "decision" is done by deciding or announcing it
+    ("decided to cut ties", "said it will restore relations"); one that is
+    "announcement" by announcing it ("said it would send troops"), not by
+    agreeing to it; any other relation in the future is hypothetical.
     """
     negated = hypothetical = False
     claimed: Token | None = None
@@ -98,14 +100,15 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         if _negated(token, lex):
             negated = True
         modal = _modal(token, lex)
+        announced = token.dep_ == "ccomp" and lex.speech_kind(token.head.lemma_.lower()) in ("report", "claim")
         if modal:
             reported = modal in ("would", "could") and token.dep_ == "ccomp" and _past(token.head) and lex.speech_kind(token.head.lemma_.lower())
             if not (modal == "would" and reported and performative):
                 hypothetical = True  # "would" after a past speech verb is a reported future ("said it would cut ties")
-        if _future(token, lex) and not performative:
+        if _future(token, lex) and not (performative == "decision" or (performative and announced)):
             hypothetical = True
-        if _conditional(token, lex):
-            hypothetical = True
+        if _conditional(token, lex) and not (token == cue and content_clause):
+            hypothetical = True  # (a threat's if-clause is what it threatens: "threatened X if Y attacks")
         head = token.head
         if head == token:
             break
@@ -132,7 +135,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                 hypothetical = True
             if token.dep_ == "xcomp" and head_lemma in lex.modality["continuing"]:
                 ongoing = True  # "agreed to keep talking": the talks are going on
-            if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["decision"] and not (performative or ongoing):
+            if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["decision"] and not (performative == "decision" or ongoing):
                 hypothetical = True  # "agreed to hold talks" is not yet talks; "decided to cut ties" is the cut
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             # a relative clause describes its noun; its modality is its own

@@ -120,8 +120,9 @@ def _window_before(doc: Doc, span: Span, resolver: ActorResolver, words: dict) -
 
 def _window_after(doc: Doc, span: Span, resolver: ActorResolver, lead: str = ",", verbs: set[str] = frozenset()) -> list:
     """``Name, the X's foreign minister,``: the apposition after a name (``lead`` "as": an appointment,
-    "named Lee as Korea's envoy", with a verb of ``title_words.csv``'s ``appoint`` rows). A name inside it ("Putin, Erdogan and Iranian President Raisi")
-    makes it a list, not an apposition, unless the name comes after "to" / "for" (whom the title serves)."""
+    "named Lee as Korea's envoy", with a verb of the ``appoint`` rows of ``title_words.csv``). A name
+    inside it ("Putin, Erdogan and Iranian President Raisi") makes it a list, not an apposition,
+    unless the name comes after "to" / "for" (whom the title serves)."""
     if span.end >= span.sent.end or doc[span.end].lower_ != lead:
         return []
     if lead == "as" and doc[span.end].head.lemma_.lower() not in verbs and span.root.head.lemma_.lower() not in verbs:
@@ -138,10 +139,12 @@ def _window_after(doc: Doc, span: Span, resolver: ActorResolver, lead: str = ","
     return tokens if len(tokens) <= 12 else []
 
 
-def _appositive_before(doc: Doc, start: int, sent: Span, resolver: ActorResolver) -> list:
+def _appositive_before(doc: Doc, span: Span, start: int, resolver: ActorResolver) -> list:
     """``France's ambassador, Sylvain Itté``: the apposition before a name (or before the title
-    right before it, "the bloc's envoy, Chile's deputy foreign minister Ana Ruiz"). A name or a
-    conjunction inside it makes it a list ("Russian President Putin, Erdogan")."""
+    right before it, "the bloc's envoy, Chile's deputy foreign minister Ana Ruiz"). The parser must
+    make one the apposition of the other ("After meeting Russia's foreign minister, President X said"
+    is no apposition); a name inside it makes it a list ("Russian President Putin, Erdogan")."""
+    sent = span.sent
     if start < 2 or doc[start - 1].text != ",":
         return []
     tokens = []
@@ -153,6 +156,10 @@ def _appositive_before(doc: Doc, start: int, sent: Span, resolver: ActorResolver
         i -= 1
         if len(tokens) > 8:
             break
+    inside = {t.i for t in tokens}
+    root = span.root
+    if not (root.dep_ == "appos" and root.head.i in inside or any(t.dep_ == "appos" and span.start <= t.head.i < span.end for t in tokens)):
+        return []
     return tokens
 
 
@@ -272,7 +279,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             (before, True),
             (_window_after(doc, ent, resolver), False),
             (_window_after(doc, ent, resolver, "as", gazetteer.title_words["appoint"]), False),
-            (_appositive_before(doc, before[0].i if before else ent.start, ent.sent, resolver), False),
+            (_appositive_before(doc, ent, before[0].i if before else ent.start, resolver), False),
         ]
         readings = [r for r in (_read(w, b, gazetteer, titles) for w, b in windows if w) if r]
         former = any(r.former for r in readings)
@@ -289,6 +296,12 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             if role:
                 found.append(role)
                 break
+        if not readings and not former:
+            # "the ministry's spokesperson said ... . Ana Rivas added ...": the title named just before
+            reading = _described_before(ent, resolver, gazetteer)
+            role = _role(person, ent, reading, resolver, gazetteer, date, named, named_only=False) if reading else None
+            if role:
+                found.append(Role(role.person, role.predicate, role.of, ent, min(role.confidence, 0.5)))
         if found:
             roles[person] = found
             continue
@@ -311,6 +324,34 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             if of and date:
                 roles[person] = [_table_role(person, of, ent, gazetteer, date, 0.6)]
     return [role for found in roles.values() for role in found]
+
+
+def _described_before(ent: Span, resolver: ActorResolver, gazetteer: Gazetteer) -> _Reading | None:
+    """The title of an unnamed subject of the previous sentence ("the country's foreign ministry
+    spokesperson said ..."), when ``ent`` is a new name not in the tables that opens the next
+    sentence as its subject, with nothing in between ("Ana Rivas advised ...")."""
+    doc = ent.doc
+    sent = ent.sent
+    lead = next((t for t in sent if not t.is_punct), None)
+    if lead is None or lead.i != ent.start or sent.start == 0 or ent.ent_id_ in gazetteer.terms:
+        return None
+    if ent.root.head != sent.root or (ent.end < len(doc) and doc[ent.end].text == ","):
+        return None
+    if any(resolver.ent_at.get(i) == ent.ent_id_ for i in range(ent.start)):
+        return None  # named before: not introduced here
+    previous = doc[sent.start - 1].sent
+    if any(_is_person(resolver, t) for t in previous):
+        return None
+    subjects = [t for t in previous if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" or t.dep_ == "nsubj" and t.head == previous.root]
+    for subject in subjects:
+        if subject.lower_ not in gazetteer.titles or gazetteer.titles[subject.lower_] != "officialOf":
+            continue
+        if not any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.subtree if c.i < subject.i):
+            continue  # "the spokesperson", "Chile's spokesperson", not "a spokesperson"
+        reading = _read([t for t in subject.subtree if t.i <= subject.i], True, gazetteer, gazetteer.titles)
+        if reading and not reading.former:
+            return reading
+    return None
 
 
 def _table_role(person: str, of: str, ent: Span, gazetteer: Gazetteer, date: str | None, confidence: float) -> Role:
@@ -353,8 +394,8 @@ def _role(person: str, ent: Span, reading: _Reading, resolver: ActorResolver, ga
     fixed, of = _fixed_states(reading, gazetteer, named)
     if fixed:
         return Role(person, predicate, of, ent, 0.8) if of else None
-    for token in reversed(reading.own[: reading.first]):
-        # "the junta's spokesman", "the defence ministry spokesman": the organ's state
+    for token in [*reversed(reading.own[: reading.first]), *([] if sent_to else reading.tail)]:
+        # "the junta's spokesman", "the defence ministry spokesman", "spokesman for the junta": the organ's state
         if token.pos_ in ("NOUN", "PROPN") and token.i not in resolver.ent_at and token.lower_ not in titles \
                 and resolver.lex.noun_kind(token.lower_, "organ"):
             owner = _organ_owner(token, resolver)
