@@ -129,6 +129,12 @@ CASES = [
     ("modality", "Iran and Syria said they will attack Iraq.", ("IRN", "attacks", "IRQ", "hypothetical"), ("IRN", "attacks", "IRQ", "asserted")),
     ("modality", "Chile and Peru agree that their disputes should go to arbitration.", None, ("CHL", "talksWith", "PER", "asserted")),
     ("modality", "Serbia and Kosovo agreed to keep talking.", ("SRB", "talksWith", "XKX", "asserted"), None),
+    # a common noun with a name in apposition stands for the name; the owner of a struck thing is struck
+    ("appos-name", "Britain imposed sanctions on its former ally, Libya.", ("GBR", "sanctions", "LBY", "asserted"), None),
+    ("appos-name", "Britain imposed sanctions on NATO ally Turkey.", None, ("GBR", "sanctions", "NATO", "asserted")),
+    ("appos-name", "Kenya hosted its neighbour Tanzania for talks.", ("KEN", "talksWith", "TZA", "asserted"), None),
+    ("owner", "Eritrean gunmen fired on Ethiopian trucks near the border.", ("ERI", "attacks", "ETH", "asserted"), None),
+    ("owner", "Canada sanctioned three Russian banks.", ("CAN", "sanctions", "RUS", "asserted"), None),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),
@@ -214,3 +220,13 @@ def test_arguments_dictionary_cues_are_what_the_script_makes():
     root = Path(__file__).parent.parent
     result = subprocess.run([sys.executable, str(root / "scripts" / "cameo_cues.py"), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_arguments_a_headline_is_a_sentence_of_its_own(pipeline):
+    text = "Chile recalls envoy\n\nChile recalled its ambassador from Peru on Monday."
+    extraction = pipeline.extract(Document("t", text, "2023-06-15"))
+    (relation,) = [r for r in extraction.relations if r.predicate == "severRelationsWith"]
+    assert relation.evidence.sentence == "Chile recalled its ambassador from Peru on Monday."
+    text = "Border talks\nKenya and Uganda met in Kampala."
+    extraction = pipeline.extract(Document("t", text, "2023-06-15"))
+    assert [r.evidence.sentence for r in extraction.relations if r.predicate == "talksWith"] == ["Kenya and Uganda met in Kampala."]

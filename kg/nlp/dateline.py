@@ -1,4 +1,4 @@
-"""The ``kg_dateline`` component: a news dateline is not part of the first sentence.
+"""The ``kg_dateline`` component: a news dateline, and a headline, are not part of the first sentence.
 
 "JERUSALEM/DOHA, Jan 16 - Israeli Prime Minister ..." or "KYIV (Reuters) -": the
 dateline names where the report was filed, not an actor. The component runs
@@ -16,6 +16,11 @@ preset boundaries) and records its character span in
 (16, 0)
 >>> dateline_end("Iran's president calls for vigilance")
 0
+
+A line that ends without final punctuation and is followed by a line starting with a capital
+(a headline, a section title, a photo credit) ends its sentence too: "Chile recalls envoy\n\nChile
+recalled ..." is two sentences. A long line, or one inside an open quotation, is taken for a sentence
+wrapped by the page and left to the parser.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["dateline_end"]
+__all__ = ["dateline_end", "line_breaks"]
+
+_FINAL = {".", "!", "?", ":", ";", '"', "”", "’", "'", ")"}
+_HEADLINE_TOKENS = 25
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
@@ -49,8 +57,29 @@ def dateline_end(text: str) -> int:
     return match.end()
 
 
+def line_breaks(doc: Doc) -> list[int]:
+    """Indices of tokens that start a sentence because the line before them ended one."""
+    starts = []
+    line_start = 0
+    for token in doc:
+        if not (token.is_space and "\n" in token.text) and "\n" not in token.whitespace_:
+            continue
+        after = next((t for t in doc[token.i + 1:] if not t.is_space), None)
+        before = token if not token.is_space else next((t for t in reversed(doc[:token.i]) if not t.is_space), None)
+        if after is None or before is None:
+            continue
+        short = before.i - line_start < _HEADLINE_TOKENS
+        quoted = sum(t.text in ('"', "“", "”") for t in doc[line_start: before.i + 1]) % 2 == 1  # inside a quotation
+        if before.text in _FINAL or (short and not quoted and (after.is_title or after.is_upper or after.like_num)):
+            starts.append(after.i)
+        line_start = after.i
+    return starts
+
+
 @Language.component("kg_dateline", assigns=["token.is_sent_start"])
 def mark_dateline(doc: Doc) -> Doc:
+    for i in line_breaks(doc):
+        doc[i].is_sent_start = True
     end = dateline_end(doc.text)
     if end:
         doc.user_data["dateline"] = (0, end)

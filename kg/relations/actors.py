@@ -152,6 +152,9 @@ class ActorResolver:
                 found = self.actors(child, depth + 1) + found
             elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
                 found += self._modifier_actors(child, depth)
+            elif child.dep_ == "appos" and not found and child.i in self.ent_at and token.pos_ == "NOUN":
+                # "sanctions on NATO ally Turkey", "its neighbour, Kenya": the name the noun describes
+                found += self.actors(child, depth + 1)
             elif child.dep_ == "appos" and self._same_kind(token, child):
                 # "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt": a list the parser took for an apposition
                 found += self.actors(child, depth + 1)

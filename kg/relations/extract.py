@@ -211,11 +211,15 @@ class RelationExtractor:
             return found
         targets = obliques if verbal and lemma in cue.verb_preps else [*frame.patients, *obliques]
         found = []
+        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
         for target in targets:
             actors = self._actors_of([target], cue, resolver, skip)
             if not actors and cue.event_targets and target.pos_ in ("NOUN", "PROPN"):
                 # "condemned the strike by Chile", "called for the withdrawal of Russian troops"
                 actors = self._event_targets(target, subjects, resolver, previous=target in frame.patients)
+            if not actors and cue.object_owner and target.pos_ in ("NOUN", "PROPN") and not any(c.relational for c in self.lex.cues_for(target.lemma_.lower(), "noun")):
+                # "fired on Kyrgyz vehicles", "sanctioned Russian banks": the owner of what is struck
+                actors = [a for a in resolver._modifier_actors(target, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found += actors
         if verbal and direct is not None:
             found += self._together_with(direct, resolver)
