@@ -198,3 +198,41 @@ def test_roles_other_given_name_does_not_inherit_an_office(pipeline, text, perso
 def test_roles_another_spelling_of_the_given_name_is_the_same_person(pipeline):
     found = roles(pipeline, "Talks were held with Anthony Blinken in Cairo.", "2022-06-01")
     assert of(found, "antony-blinken") == {("officialOf", "USA")}
+
+
+# -- a title named just before the name -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, person, state",
+    [
+        ("“Chile regrets Peru’s decision,” the country’s foreign ministry spokesperson said in a statement on Saturday. "
+         "Ricardo Soto “advised” Lima to reconsider.", "ricardo-soto", "CHL"),
+        ("Togo's government spokesman said the border would stay closed. Kofi Agbeko said Benin had agreed to talks.",
+         "kofi-agbeko", "TGO"),
+    ],
+)
+def test_roles_unnamed_official_then_a_new_name_is_that_official(pipeline, text, person, state):
+    assert of(roles(pipeline, text), person) == {("officialOf", state)}
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Togo's government spokesman said the border would stay closed. Kofi Agbeko, an analyst in Lome, said Benin would object.",
+         "kofi-agbeko"),
+        ("A defence ministry spokesman said Ghana had been told. Kwame Mensah said the talks would fail.", "kwame-mensah"),
+    ],
+)
+def test_roles_unnamed_official_then_an_apposition_or_indefinite_is_not(pipeline, text, person):
+    assert not of(roles(pipeline, text), person)
+
+
+@pytest.mark.parametrize(
+    "text, person, wrong",
+    [
+        ("After meeting Russia's foreign minister, President Vadim Krasnov said the talks were useful.", "vadim-krasnov", "RUS"),
+        ("Having spoken to Japan's ambassador, Governor Rafael Ortega said the port would reopen.", "rafael-ortega", "JPN"),
+    ],
+)
+def test_roles_title_before_a_comma_without_apposition_is_not_the_names(pipeline, text, person, wrong):
+    assert not any(o == wrong for _, o in of(roles(pipeline, text), person))
