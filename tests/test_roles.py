@@ -122,6 +122,7 @@ def test_roles_name_with_two_titles_holds_both(pipeline, text, person, expected)
     [
         ("Ankara decided to appoint Hakan Demir as Turkey's ambassador to Israel.", "hakan-demir", "TUR", "ISR"),
         ("Chile named Pedro Rojas as its ambassador to Peru on Monday.", "pedro-rojas", "CHL", "PER"),
+        ("Peru's embassy in Santiago reopened in May. Chile named Pedro Rojas as its ambassador to Peru on Monday.", "pedro-rojas", "CHL", "PER"),
     ],
 )
 def test_roles_appointed_ambassador_represents_the_sender(pipeline, text, person, state, host):

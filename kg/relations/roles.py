@@ -415,10 +415,17 @@ def _role(person: str, ent: Span, reading: _Reading, resolver: ActorResolver, ga
         owner = _organ_before(ent, resolver)
         if owner:
             return Role(person, predicate, owner, ent, 0.6)
+    for token in reading.own[: reading.first] if sent_to else ():
+        # "named X as its envoy": a state's envoy, the state the pronoun stands for ("its commander" may be an army's)
+        if token.lower_ in ("its", "their") and token.dep_ == "poss":
+            owners = [a.id for a in resolver.actors(token) if resolver.types.get(a.id) == "State"]
+            if owners:
+                return Role(person, predicate, owners[0], ent, 0.6)
     if sent_to:
         # "expelled staff of the Belarusian embassy ... The envoy, X": whose mission the text named last
+        hosts = {resolver.ent_at[t.i] for t in reading.tail if t.i in resolver.ent_at}
         owner = _mission_before(ent, resolver, gazetteer.title_words["mission"])
-        if owner:
+        if owner and owner not in hosts:
             return Role(person, predicate, owner, ent, 0.6)
     if predicate == "officialOf" and person not in gazetteer.terms:
         recent = resolver._recent(ent[0], "State", prefer_subject=True)
