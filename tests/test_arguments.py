@@ -135,6 +135,19 @@ CASES = [
     ("appos-name", "Kenya hosted its neighbour Tanzania for talks.", ("KEN", "talksWith", "TZA", "asserted"), None),
     ("owner", "Eritrean gunmen fired on Ethiopian trucks near the border.", ("ERI", "attacks", "ETH", "asserted"), None),
     ("owner", "Canada sanctioned three Russian banks.", ("CAN", "sanctions", "RUS", "asserted"), None),
+    # who a pronoun and a description stand for
+    ("pronoun", "The leaders of the EU praised Latvia after it said it was expelling the Russian ambassador.", ("LVA", "severRelationsWith", "RUS", "asserted"), ("EU", "severRelationsWith", "RUS", "asserted")),
+    ("pronoun", "Belarus's conduct was condemned by Poland, which accused its leaders of piracy.", ("POL", "accuses", "BLR", "asserted"), None),
+    ("pronoun", "According to Reuters, Chile and Peru agreed to restore relations between the two countries.", ("CHL", "restoreRelationsWith", "PER", "asserted"), ("reuters", "restoreRelationsWith", "PER", "asserted")),
+    ("pronoun", "Al Jazeera said Qatar and Bahrain had agreed to restore ties between the two states.", ("QAT", "restoreRelationsWith", "BHR", "asserted"), ("al-jazeera", "restoreRelationsWith", "QAT", "asserted")),
+    ("forces", "Forces loyal to Abiy Ahmed attacked the TPLF.", ("ETH", "attacks", "tplf", "asserted"), None),
+    ("forces", "Troops loyal to Felix Tshisekedi clashed with the M23 rebels.", ("COD", "conflictWith", "m23", "asserted"), None),
+    ("forces", "Rebel groups in the M23 attacked Congolese troops.", ("m23", "attacks", "COD", "asserted"), None),
+    # a title held at the time told: the person acted for that state then, and holds no office now
+    ("then", "Then-President Mauricio Macri's government accused Chile of spying.", ("ARG", "accuses", "CHL", "asserted"), ("mauricio-macri", "leaderOf", "ARG", "asserted")),
+    ("then", "In 2019 then-President Evo Morales accused Chile of aggression.", ("BOL", "accuses", "CHL", "asserted"), ("evo-morales", "leaderOf", "BOL", "asserted")),
+    ("forces", "The Israel Defense Forces struck Gaza.", ("ISR", "attacks", "gaza", "asserted"), None),
+    ("forces", "The Rwanda Defence Forces (RDF) said it had sent troops to Mozambique.", ("RWA", "deploysForcesTo", "MOZ", "asserted"), ("rdf", "deploysForcesTo", "MOZ", "asserted")),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),

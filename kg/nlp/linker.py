@@ -196,6 +196,19 @@ class Linker:
             return list(doc.ents)
         return ents
 
+    def _state_organ(self, key: str) -> str | None:
+        """The state of a name that is a state's name or demonym followed by organ words only
+        ("rwanda defence forces", "israel defense forces", "ukrainian armed forces")."""
+        words = key.split()
+        organs = self.gazetteer.non_actors["organ_head"] | self.gazetteer.non_actors["organ_word"]
+        for cut in (1, 2, 3):
+            head, rest = " ".join(words[:cut]), words[cut:]
+            ids = self.gazetteer.by_key().get(head, set())
+            states = {i for i in ids if self.gazetteer.entries[i].type == "State"}
+            if len(states) == 1 and rest and all(w in organs for w in rest) and rest[-1] in self.gazetteer.non_actors["organ_head"]:
+                return next(iter(states))
+        return None
+
     def _common_noun(self, ent: Span) -> bool:
         words = name_key(ent.text).split()
         return len(words) == 1 and (words[0] in self.common_words or words[0] in self.common_nouns)
@@ -273,6 +286,17 @@ class Linker:
         if known:
             (ent_id,) = known
             return ent_id, self.gazetteer.entries[ent_id].type
+        state = self._state_organ(key) if label == "ORG" else None
+        if label == "ORG" and state is None and ent.start >= 2 and ent.doc[ent.start - 1].text == "(":
+            # "Rwanda Defence Forces (RDF)": an acronym in brackets is the name before it
+            words = []
+            for token in reversed(ent.doc[: ent.start - 1]):
+                if not token.is_title and not token.is_upper:
+                    break
+                words.insert(0, token.text)
+            state = self._state_organ(name_key(" ".join(words))) if words else None
+        if state:
+            return state, "State"  # "the Rwanda Defence Forces", "Pakistan Armed Forces": the state acting
         after = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
         if label == "NORP" or self._not_actor(ent) or after in self.gazetteer.titles:
             # "India's External Affairs Minister": part of a title

@@ -30,6 +30,7 @@ _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side"}
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
+_BYSTANDERS = {"media", "company", "ngo"}
 _EXAMPLES = {"including", "notably", "especially", "like", "such"}  # "countries, including X", "such as X"
 #: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
 OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
@@ -51,6 +52,7 @@ class ActorResolver:
         self.gaz = gazetteer
         self.lex = lexicon
         self.roles = roles or {}
+        self.past: dict[str, str] = {}  # person -> the state of a title held at the time told ("then-President")
         self.types = {k: v["type"] for k, v in (doc._.kg_entities or {}).items()}
         self.ent_at: dict[int, str] = {}
         self.ent_span: dict[int, tuple[int, int]] = {}
@@ -87,30 +89,36 @@ class ActorResolver:
                 groups.append((last, tuple(ids)))
         return sorted(groups)
 
-    def parties(self, before: int, n: int = 2, exclude: set[str] = frozenset()) -> list[str]:
+    def parties(self, before: int, n: int = 2, exclude: set[str] = frozenset(), states_only: bool = False) -> list[str]:
         """The ``n`` states the text is about at token ``before``.
 
         The most recent coordination of exactly ``n`` states ("X and Y" for
         "the two countries", "X, Y and Z" for "the three states"), else the
         most mentioned states so far.
         """
+        types = ("State",) if states_only else ("State", "Other")
         if n >= 2:
             for i, group in reversed(self.groups):
-                if i < before and len(group) == n and not exclude.intersection(group):
+                if i < before and len(group) == n and not exclude.intersection(group) and all(self.types.get(g) in types for g in group):
                     return list(group)
-        counts = Counter(self._party_mentions(before, exclude))
+        counts = Counter(self._party_mentions(before, exclude, types))
         if len(counts) < n:
-            counts.update(self._party_mentions(0, exclude))
+            counts.update(self._party_mentions(0, exclude, types))
         return [ent_id for ent_id, _ in counts.most_common(n)] if n else [e for e, _ in counts.most_common()]
 
-    def _party_mentions(self, before: int, exclude: set[str]):
+    def _bystander(self, actor: str) -> bool:
+        """A news medium, company or charity reports or suffers events; it is not a party to them."""
+        entry = self.gaz.entries.get(actor)
+        return entry is not None and entry.kind in _BYSTANDERS
+
+    def _party_mentions(self, before: int, exclude: set[str], types: tuple[str, ...] = ("State", "Other")):
         """States and groups acting in the text before token ``before`` (0: anywhere); persons count
         for what they lead; a state named only as a place ("the South African capital") does not."""
         for i, ent_id in self.ent_at.items():
             if self.ent_span[i][0] != i or (before and i >= before):
                 continue
             actor = self.state_of(ent_id) if self.types.get(ent_id) == "Person" else ent_id
-            if self.types.get(actor) not in ("State", "Other") or actor in exclude:
+            if self.types.get(actor) not in types or actor in exclude or self._bystander(actor):
                 continue
             head = self._span_head(i)
             if head.dep_ in ("amod", "compound", "nmod") and head.head.i not in self.ent_at and (
@@ -130,7 +138,7 @@ class ActorResolver:
     def state_of(self, actor_id: str) -> str:
         """The state or organisation a person acts for, else the actor itself."""
         roles = self.roles.get(actor_id)
-        return sorted(roles)[0] if roles else actor_id
+        return sorted(roles)[0] if roles else self.past.get(actor_id, actor_id)
 
     # -- resolution -------------------------------------------------------
     def entity(self, token: Token) -> str | None:
@@ -193,7 +201,8 @@ class ActorResolver:
             number = 2  # "called on the parties to stop"
         if number is not None and self.lex.noun_kind(lemma, "reciprocal"):
             exclude = {a.id for a in self._possessor(token, depth)}
-            return [Actor(p, 0.7) for p in self.parties(token.i, number or 0, exclude)]
+            states = lemma in ("country", "nation", "state", "neighbour", "neighbor", "capital", "government")
+            return [Actor(p, 0.7) for p in self.parties(token.i, number or 0, exclude, states_only=states)]
         if lemma in ("neighbour", "neighbor") and any(c.dep_ == "poss" for c in token.children):
             owners = {a.id for a in self._possessor(token, depth)}
             owners |= {self.state_of(o) for o in owners}
@@ -216,9 +225,11 @@ class ActorResolver:
             # "the territory", "the enclave": the region last named
             return self._recent(token, "Region")
         if self.lex.noun_kind(lemma, "group"):
-            # "M23 rebels", "the rebels"
+            # "M23 rebels", "the rebels", "rebel groups in the TPLF"
             named = [a for c in token.children if c.dep_ in ("compound", "amod") and self.types.get(self.ent_at.get(c.i)) == "Other"
                      for a in self.actors(c, depth + 1)]
+            named = named or [a for p in token.children if p.dep_ == "prep" and p.lower_ in ("in", "of", "within", "from")
+                              for o in p.children if o.dep_ == "pobj" for a in self.actors(o, depth + 1) if self.types.get(a.id) == "Other"]
             if named:
                 return named
             if _definite(token) and not self._has_modifier(token):
@@ -278,6 +289,11 @@ class ActorResolver:
         # a sea or another purely geographic region (no state it lies in or is claimed by) says where
         # a thing is, not whose: "Ukraine's Black Sea port", "Russia's Baltic Sea fleet", "the Red Sea route"
         found = [a for a in found if not self._geographic(a.id)]
+        for child in token.children:
+            if child.dep_ == "amod" and child.lemma_.lower() in ("loyal", "allied", "answerable", "subordinate"):
+                # "forces loyal to Prime Minister X": X's
+                found += [a for p in child.children if p.dep_ == "prep" and p.lower_ == "to"
+                          for o in p.children if o.dep_ == "pobj" for a in self.actors(o, depth + 1)]
         if not found:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
@@ -325,6 +341,17 @@ class ActorResolver:
                 return not self._head_actors(earlier, 1) and not self.lex.noun_kind(earlier.lemma_.lower(), "reciprocal")
         return False
 
+    def _in_subject(self, i: int) -> bool:
+        """Whether the name at ``i`` is a clause subject or its possessor ("Belarus' actions were ...")."""
+        head = self._span_head(i)
+        for _ in range(2):
+            if head.dep_.startswith("nsubj"):
+                return True
+            if head.dep_ != "poss":
+                return False
+            head = head.head
+        return head.dep_.startswith("nsubj")
+
     def _governing_dep(self, i: int) -> str:
         return self._span_head(i).dep_
 
@@ -361,6 +388,8 @@ class ActorResolver:
                 return [Actor(a.id, 0.8) for a in found]
         if clause.dep_ in ("ccomp", "xcomp", "advcl") and clause.head != clause:
             for child in clause.head.children:
+                if lower in _NEUTER and child.tag_ in ("NNS", "NNPS") and child.i not in self.ent_at:
+                    continue  # "the leaders of the EU ... after it said": "it" is no plural
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
                     found = self.actors(child, 1)
                     if found:
@@ -383,7 +412,7 @@ class ActorResolver:
             return [Actor(p, 0.5) for p in self.parties(token.i, 2)]
         actors = ("State", "Organization", "Other")
         same = [i for i, e in self.ent_at.items() if token.sent.start <= i < token.i and self.types.get(e) in actors and self.ent_span[i][0] == i]
-        subjects = [i for i in same if self._governing_dep(i).startswith("nsubj")]
+        subjects = [i for i in same if self._in_subject(i)]
         if subjects or same:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
         found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")

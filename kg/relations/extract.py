@@ -56,8 +56,10 @@ class RelationExtractor:
         found: dict[tuple, Relation] = {}
         denials: list[tuple[set[str], int, tuple | None]] = []
         for role in roles:
-            self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
-                                       date=date, evidence=_evidence(role.mention.sent)))
+            if role.current:
+                self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
+                                           date=date, evidence=_evidence(role.mention.sent)))
+        resolver.past = {r.person: r.of for r in roles if not r.current}
         for token in doc:
             for cue, kind in self.cues(token):
                 lemma = token.lemma_.lower()
@@ -432,6 +434,8 @@ class RelationExtractor:
 
     def _relation(self, frame: Frame, cue: Cue, s: Actor, o: Actor, modality: Modality, resolver: ActorResolver, date):
         predicate = cue.predicate
+        # "then-President X" acted for the state X led then, which the document does not make X lead now
+        s, o = (Actor(resolver.past.get(a.id, a.id), a.certainty) for a in (s, o))
         if s.id == o.id or resolver.state_of(s.id) == resolver.state_of(o.id):
             return None
         if not self._types_ok(cue, s.id, o.id, resolver):

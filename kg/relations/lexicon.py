@@ -113,7 +113,10 @@ class Lexicon:
         return lemma in self.light
 
     def noun_kind(self, lemma: str, kind: str) -> bool:
-        return lemma in self.actor_nouns[kind]
+        """Whether ``lemma`` is a noun of ``kind``; a capitalised plural the lemmatizer left alone counts
+        by its singular ("the Defense Forces")."""
+        nouns = self.actor_nouns[kind]
+        return lemma in nouns or (lemma.endswith("s") and lemma[:-1] in nouns)
 
     def speech_kind(self, lemma: str) -> str | None:
         return next((kind for kind, lemmas in self.speech.items() if lemma in lemmas), None)

@@ -55,6 +55,9 @@ class Role:
     of: str
     mention: Span
     confidence: float
+    #: False for a title held at the time told, not now ("then-President X"): X acted for that state
+    #: in what the text tells, but holds no office on the document's date
+    current: bool = True
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     """The roles of the people of ``doc`` (the first mention with a title wins; a name may hold two titles)."""
     roles: dict[str, list[Role]] = {}
     dropped: set[str] = set()
+    then_roles: list[Role] = []
     titled: set[str] = set()
     named = {e for e in resolver.ent_at.values() if resolver.types.get(e) == "State"}
     for ent in doc.ents:
@@ -283,7 +287,13 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         ]
         readings = [r for r in (_read(w, b, gazetteer, titles) for w, b in windows if w) if r]
         former = any(r.former for r in readings)
+        then = [r for r in readings if r.former and any(w.lower_ in ("then", "then-") for w in r.own[: r.first])]
         readings = [r for r in readings if not r.former]
+        for reading in then:
+            # "then-President Moon's government": Moon acted for his state then
+            role = _role(person, ent, reading, resolver, gazetteer, None, named, named_only=False)
+            if role:
+                then_roles.append(Role(role.person, role.predicate, role.of, ent, role.confidence, current=False))
         first_title = readings[0].predicate if readings else None
         found: list[Role] = []
         for reading in readings:
@@ -323,7 +333,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
             of, confidence = _from_table(person, None, gazetteer, date)
             if of and date:
                 roles[person] = [_table_role(person, of, ent, gazetteer, date, 0.6)]
-    return [role for found in roles.values() for role in found]
+    return [role for found in roles.values() for role in found] + [r for r in then_roles if r.person not in roles]
 
 
 def _described_before(ent: Span, resolver: ActorResolver, gazetteer: Gazetteer) -> _Reading | None:

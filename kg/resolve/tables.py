@@ -48,6 +48,7 @@ class EntryInfo:
     qid: str | None = None
     located_in: tuple[str, ...] = ()
     claimed_by: tuple[str, ...] = ()
+    kind: str = ""  # of other organisations: armed-group, media, party, company, mission, ngo ...
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def _load_simple(gaz: Gazetteer, path: Path, type_: str) -> None:
             row.get("qid") or None,
             tuple(split_multi(row.get("located_in") or row.get("country"))),
             tuple(split_multi(row.get("claimed_by"))),
+            row.get("kind") or "",
         )
         names = [row["label"], *split_multi(row.get("aliases"))]
         if type_ == "Organization" and row["id"].isupper():
