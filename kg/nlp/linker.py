@@ -73,9 +73,8 @@ class Linker:
         self.common_nouns = common_nouns
         self.gazetteer: Gazetteer = cached_gazetteer(data_dir)
         self.people = PersonResolver(self.gazetteer, fuzzy_threshold)
-        self.by_key = {
-            key: ids for key, ids in self.gazetteer.by_key().items() if len(key) > 3 and len(ids) == 1
-        }
+        self.all_keys = self.gazetteer.by_key()
+        self.by_key = {key: ids for key, ids in self.all_keys.items() if len(key) > 3 and len(ids) == 1}
         # organisations by the set of their content words: "International Organization for Civil Aviation"
         # is the "International Civil Aviation Organization"
         stems: dict[frozenset, set[str]] = {}
@@ -203,7 +202,7 @@ class Linker:
         organs = self.gazetteer.non_actors["organ_head"] | self.gazetteer.non_actors["organ_word"]
         for cut in (1, 2, 3):
             head, rest = " ".join(words[:cut]), words[cut:]
-            ids = self.gazetteer.by_key().get(head, set())
+            ids = self.all_keys.get(head, set())
             states = {i for i in ids if self.gazetteer.entries[i].type == "State"}
             if len(states) == 1 and rest and all(w in organs for w in rest) and rest[-1] in self.gazetteer.non_actors["organ_head"]:
                 return next(iter(states))

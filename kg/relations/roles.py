@@ -254,7 +254,7 @@ def _given_name_clash(doc: Doc, ent: Span, gazetteer: Gazetteer, titles: dict[st
     if len(tokens) < 2:
         return False
     given = name_key(tokens[0].text)
-    names = [name_key(s.text).split() for s in gazetteer.surfaces if s.id == ent.ent_id_]
+    names = [name_key(text).split() for text in gazetteer.names_of(ent.ent_id_)]
     if not names or [name_key(t.text) for t in tokens] in names:
         return False
     firsts = {n[0] for n in names if len(n) >= 2}

@@ -135,6 +135,16 @@ class Gazetteer:
             if text:
                 self.surfaces.append(Surface(text, info.id, _kind_of(text, kind)))
 
+    def names_of(self, entity_id: str) -> list[str]:
+        """The surface forms of one entry (an index built on first use)."""
+        index = self.__dict__.get("_names_of")
+        if index is None or self.__dict__.get("_names_count") != len(self.surfaces):
+            index = defaultdict(list)
+            for surface in self.surfaces:
+                index[surface.id].append(surface.text)
+            self.__dict__["_names_of"], self.__dict__["_names_count"] = index, len(self.surfaces)
+        return index.get(entity_id, [])
+
     def by_key(self) -> dict[str, set[str]]:
         """Ids by name key (case- and accent-insensitive), for fuzzy and fallback lookup."""
         keys: dict[str, set[str]] = defaultdict(set)
