@@ -148,6 +148,26 @@ CASES = [
     ("then", "In 2019 then-President Evo Morales accused Chile of aggression.", ("BOL", "accuses", "CHL", "asserted"), ("evo-morales", "leaderOf", "BOL", "asserted")),
     ("forces", "The Israel Defense Forces struck Gaza.", ("ISR", "attacks", "gaza", "asserted"), None),
     ("forces", "The Rwanda Defence Forces (RDF) said it had sent troops to Mozambique.", ("RWA", "deploysForcesTo", "MOZ", "asserted"), ("rdf", "deploysForcesTo", "MOZ", "asserted")),
+    # object control by cause: "prompted X to V"
+    ("control", "The raid prompted Bolivia to break off diplomatic relations with Chile.", ("BOL", "severRelationsWith", "CHL", "asserted"), None),
+    ("control", "The attack led Kenya to recall its envoy from Somalia.", ("KEN", "severRelationsWith", "SOM", "asserted"), None),
+    # "warned of X": the actors of what the warning is about
+    ("clause-object", "Tunisia warned of lasting damage to its relations with Libya.", ("TUN", "threatens", "LBY", "asserted"), None),
+    ("clause-object", "A Greek foreign ministry statement warned of serious consequences for Turkey.", ("GRC", "threatens", "TUR", "asserted"), None),
+    # "the 16-nation bloc", "the league": the organisation last named
+    ("description", "The SADC met in Maputo. Angola is not a member of the 16-nation bloc.", None, None),
+    ("description", "The Arab League met in Cairo and agreed to restore Libya's membership in the league.", ("LBY", "memberOf", "LAS", "asserted"), None),
+    # an adjunct participle whose main subject is no actor acts for the subject of the clause before it
+    ("participle", "The war began when Abiy Ahmed sent troops to Tigray, accusing the TPLF of attacking a base.", ("ETH", "accuses", "tplf", "asserted"), None),
+    ("participle", "The crisis started after Kenya closed the border, accusing Somalia of smuggling arms.", ("KEN", "accuses", "SOM", "asserted"), None),
+    # "accused of attacks on X": the one accused attacks
+    ("accused-of", "The M23 was accused of attacks on the city of Goma.", ("m23", "attacks", "goma", "claimed"), None),
+    ("accused-of", "Chile blamed Bolivia for the raids on its border posts.", ("BOL", "attacks", "CHL", "claimed"), None),
+    # a passive participle of deployment: the forces' owner deployed them; a disputed region stands for no state
+    ("deployment", "Russian peacekeepers deployed in Karabakh stayed.", ("RUS", "deploysForcesTo", "nagorno-karabakh", "asserted"), ("RUS", "deploysForcesTo", "AZE", "asserted")),
+    ("deployment", "Turkish troops stationed in Somalia train the army.", ("TUR", "deploysForcesTo", "SOM", "asserted"), None),
+    # "other neighbours, X and Y" does not make X and Y neighbours of each other
+    ("neighbours", "Iran struck targets in its other neighbours, Iraq and Syria.", None, ("IRQ", "neighbourOf", "SYR", "asserted")),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),

@@ -215,7 +215,7 @@ def test_relations_datelines_with_a_country_and_towns_are_places(pipeline, text,
     types = {e.id: e.type for e in extraction.entities}
     assert types.get(place) in (None, "Region"), types
     assert "SAU" not in types or any(m.start >= 30 for e in extraction.entities if e.id == "SAU" for m in e.mentions)
-    assert "COD" not in {s for s, *_ in rels} and not any(place in (s, o) for s, _, o, _ in rels), sorted(rels)
+    assert "COD" not in {s for s, *_ in rels} and not any(place == s for s, _, o, _ in rels), sorted(rels)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.relations.arguments import relative_antecedent
+from kg.relations.arguments import controller, relative_antecedent
 from kg.relations.lexicon import Lexicon
 from kg.resolve.tables import Gazetteer
 
@@ -32,8 +32,6 @@ _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 _BYSTANDERS = {"media", "company", "ngo"}
 _EXAMPLES = {"including", "notably", "especially", "like", "such"}  # "countries, including X", "such as X"
-#: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
-OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow", "help"}
 #: Before a title: its holder no longer holds it ("former Nigerian President", "ex-Prime Minister").
 _FORMER = {"former", "ex", "ex-", "then", "late", "erstwhile"}
 
@@ -221,6 +219,11 @@ class ActorResolver:
             if lemma in ("government", "side", "leadership", "authority", "junta", "regime", "army", "military") and _definite(token):
                 return self._same_organ(token) or self._recent(token, "State", prefer_subject=True)
             return []
+        if self.lex.noun_kind(lemma, "place"):
+            named = [a for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for o in p.children if o.dep_ == "pobj" and o.i in self.ent_at for a in self.actors(o, depth + 1)]
+            if named:
+                return named  # "the city of Goma", "the port of Odesa"
         if _definite(token) and self.lex.noun_kind(lemma, "place") and not any(c.i in self.ent_at for c in token.children):
             # "the territory", "the enclave": the region last named
             return self._recent(token, "Region")
@@ -233,8 +236,11 @@ class ActorResolver:
             if named:
                 return named
             if _definite(token) and not self._has_modifier(token):
-                return self._recent(token, "Other")
-        if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._has_modifier(token):
+                found = [a for a in self._recent(token, "Other") if not self._bystander(a.id)]
+                if found or not self.lex.noun_kind(lemma, "bloc"):
+                    return found
+        if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._named_modifier(token):
+            # "the bloc", "the 16-nation bloc", "the league": the organisation last named
             return self._recent(token, "Organization")
         return []
 
@@ -261,6 +267,10 @@ class ActorResolver:
 
     def _has_modifier(self, token: Token) -> bool:
         return any(c.dep_ in _MOD_DEPS for c in token.children)
+
+    def _named_modifier(self, token: Token) -> bool:
+        """A modifier that names someone ("the EU bloc", "Russia's alliance"), not "the 16-nation bloc"."""
+        return any(c.dep_ in _MOD_DEPS and (c.i in self.ent_at or c.dep_ == "poss" or c.pos_ == "PROPN") for c in token.children)
 
     def _phrase_text(self, token: Token) -> str:
         left = [t for t in token.subtree if t.i <= token.i]
@@ -357,19 +367,7 @@ class ActorResolver:
 
     def controller(self, verb: Token) -> list[Actor]:
         """Who is to act, for an object-control verb: its object ("urged Israel"), or "called on X"."""
-        if verb.lemma_.lower() not in OBJECT_CONTROL:
-            return []
-        for child in verb.children:
-            if child.dep_ in ("dobj", "dative"):
-                targets = [child]
-            elif child.dep_ == "prep" and child.lower_ in ("on", "upon"):
-                targets = [c for c in child.children if c.dep_ == "pobj"]
-            else:
-                continue
-            found = [a for target in targets for a in self.actors(target, 1)]
-            if found:
-                return found
-        return []
+        return [a for target in controller(verb) for a in self.actors(target, 1)]
 
     def pronoun(self, token: Token) -> list[Actor]:
         """'he'/'his': the last person; 'it'/'its': the speaker of a reported clause, else the last

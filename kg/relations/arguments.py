@@ -40,10 +40,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-__all__ = ["Frame", "frame_of", "relative_frames", "passive", "relative_antecedent", "OBJECT_CONTROL", "COPULAS"]
+__all__ = ["Frame", "frame_of", "relative_frames", "passive", "relative_antecedent", "controller", "OBJECT_CONTROL", "COPULAS"]
 
 #: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
 OBJECT_CONTROL = {"urge", "ask", "call", "invite", "press", "order", "force", "tell", "persuade", "encourage", "allow",
+                  "prompt", "lead", "spur", "drive", "cause",
                   "help", "advise", "request", "instruct", "direct", "push", "pressure", "pressurise", "pressurize",
                   "appeal", "implore", "warn", "authorise", "authorize", "permit", "enable", "compel", "oblige"}
 #: Dependencies by which a noun is the object of a light verb or the complement of a copula.
@@ -152,11 +153,18 @@ def _verb_frame(verb: Token, depth: int = 0) -> Frame:
         frame.direct_obliques = _preps(frame.direct)
     if is_passive and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
         frame.patients.append(verb.head)  # "the troops deployed in Mali", "the Iran-backed militia"
+        frame.direct = frame.direct or verb.head
     if not frame.agents:
         frame.agents = _inherited_agents(verb, depth)
         if verb.dep_ == "conj" and verb.head.dep_ in ("ccomp", "xcomp", "advcl") and depth < 5:
             # "X told the council that [the dam posed a threat] and accused Y": if the dam is no actor, X is
             frame.fallback_agents = _verb_frame(verb.head.head, depth + 1).agents
+        elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and depth < 5:
+            # "..., when X sent troops to Y, accusing it of ...": if the main subject is no actor, the subject
+            # of the nearest clause before the participle is
+            earlier = [t for t in verb.doc[verb.sent.start: verb.i] if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in t.children)]
+            if earlier:
+                frame.fallback_agents = [c for c in earlier[-1].children if c.dep_ == "nsubj"]
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and depth < 5:
             # "X voted for a resolution condemning Y", "X issued a statement accusing Y": if the text is no actor,
             # its author is
@@ -188,9 +196,9 @@ def _inherited_agents(verb: Token, depth: int) -> list[Token]:
     if dep == "xcomp" or (dep in ("advcl", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and head.pos_ in ("VERB", "AUX")):
         if head.pos_ in ("NOUN", "PROPN"):
             return _noun_frame(head, True, frozenset(), depth + 1).agents  # "the decision to recall"
-        controller = _controller(head)
-        if controller:
-            return controller  # "urged Israel to halt", "called on both sides to stop"
+        controller_ = controller(head)
+        if controller_:
+            return controller_  # "urged Israel to halt", "called on both sides to stop"
         passive_subject = [c for c in head.children if c.dep_ == "nsubjpass"]
         if passive_subject:
             return passive_subject  # "Chad was asked to withdraw"
@@ -221,7 +229,7 @@ def _inherited_agents(verb: Token, depth: int) -> list[Token]:
     return []
 
 
-def _controller(verb: Token) -> list[Token]:
+def controller(verb: Token) -> list[Token]:
     """Who is to act, for an object-control verb: its object ("urged Israel"), or "called on X"."""
     if verb.lemma_.lower() not in OBJECT_CONTROL:
         return []

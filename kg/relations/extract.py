@@ -109,6 +109,11 @@ class RelationExtractor:
         subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
         if frame.kind == "relational" and not subjects:
             subjects = self._partitive_holders(frame, resolver)
+        if not subjects and frame.kind == "noun":
+            subjects = self._accused_of(token, resolver)
+        if not subjects and verbal and frame.direct is not None and "@force" in cue.verb_objects.get(lemma, ()):
+            # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
+            subjects = _unique(resolver._modifier_actors(frame.direct, 0))
         holders: set[str] = set()
         if cue.holder_modifiers and frame.kind == "relational":
             # "Chile's Atacama region", "the Qatari mediator": the name in the noun phrase is the holder
@@ -146,8 +151,8 @@ class RelationExtractor:
             reciprocal.append(frame.light)  # "the two sides traded accusations"
         if cue.object_owner and frame.direct is not None and any(c.dep_ == "poss" and c.lower_ == "their" for c in frame.direct.children):
             reciprocal.append(frame.direct)  # "both countries recalled their ambassadors": each from the other
-        if frame.kind == "relational" and symmetric and token.tag_ == "NNS" and not objects:
-            referents = resolver.actors(token)  # "the two neighbours", "the two allies"
+        if frame.kind == "relational" and symmetric and token.tag_ == "NNS" and not objects and resolver._number(token):
+            referents = resolver.actors(token)  # "the two neighbours", "both allies"
             if len(referents) >= 2:
                 yield from self._pairs(frame, cue, referents, resolver, date)
                 return
@@ -231,11 +236,12 @@ class RelationExtractor:
         actors = _unique([a for t in tokens for a in resolver.actors(t) if a.id not in skip])
         if cue.lift_places:
             # a deployment to a region or a mission is also a deployment to the state it lies in
-            # (a mission stands for its country; a region is kept too)
+            # (a mission stands for its country; a region is kept too; a disputed region stands for no state)
             lifted = []
             for actor in actors:
                 info = self.gaz.entries.get(actor.id)
-                placed = info is not None and info.type in ("Region", "Other") and len(info.located_in) == 1
+                placed = info is not None and info.type in ("Region", "Other") and len(info.located_in) == 1 and (
+                    cue.lift_places == "all" or not info.claimed_by)
                 if not placed or info.type == "Region":
                     lifted.append(actor)
                 if placed:
@@ -277,6 +283,13 @@ class RelationExtractor:
         that-clause, or the actor of that subject's event ("any attempt by X to ...")."""
         exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
         token = frame.cue
+        for prep, head in frame.obliques:
+            if prep in ("of", "about"):
+                # "warned of irreparable damage to its relations with X"
+                found = [a for t in head.subtree if t.i in resolver.ent_at for a in resolver.actors(t)
+                         if a.id not in exclude and resolver.state_of(a.id) not in exclude and resolver.types.get(a.id) != "Region"]
+                if found:
+                    return _unique([Actor(resolver.state_of(a.id), a.certainty * 0.8) for a in found])
         heads = [token, token.head] if token.dep_ == "dobj" else [token]  # "renewed its accusation that X ..."
         for clause in (c for h in heads for c in h.children):
             if clause.dep_ not in ("ccomp", "advcl", "acl") or clause.pos_ not in ("VERB", "AUX"):
@@ -290,6 +303,16 @@ class RelationExtractor:
                 if found:
                     return _unique(found)
         return []
+
+    def _accused_of(self, noun: Token, resolver: ActorResolver) -> list[Actor]:
+        """'X was accused of attacks on Y', 'blamed X for the strikes': the one accused or blamed did it."""
+        if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "for") or noun.head.head.pos_ not in ("VERB", "AUX"):
+            return []
+        verb = noun.head.head
+        lemma = verb.lemma_.lower()
+        if self.lex.speech_kind(lemma) != "claim" and not any(c.event_targets for c in self.lex.cues_for(lemma, "verb")):
+            return []
+        return _unique([a for c in verb.children if c.dep_ in ("dobj", "nsubjpass") for a in resolver.actors(c)])
 
     def _partitive_holders(self, frame: Frame, resolver: ActorResolver) -> list[Actor]:
         """'two of Washington's closest allies': the two parties the text is about."""

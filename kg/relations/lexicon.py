@@ -62,8 +62,9 @@ class Cue:
     reciprocal_preps: dict = field(default_factory=dict)
     #: participles and adjectives that carry the cue ("neighbouring", "allied")
     adjectives: frozenset[str] = frozenset()
-    #: a region or mission as object also stands for the state it lies in
-    lift_places: bool = False
+    #: a region or mission as object also stands for the state it lies in: "all", or "undisputed" (a
+    #: deployment to a disputed region is no deployment to the state that holds it)
+    lift_places: str | None = None
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
     purpose_objects: bool = False
     #: a relational noun whose own name modifier is the holder ("Chile's Atacama region")
@@ -151,7 +152,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 noun_preps=data.get("noun_preps", {}),
                 reciprocal_preps=data.get("reciprocal_preps", {}),
                 adjectives=frozenset(data.get("adjectives", ())),
-                lift_places=bool(data.get("lift_places", False)),
+                lift_places=data.get("lift_places") or None,
                 purpose_objects=bool(data.get("purpose_objects", False)),
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
                 examples=tuple(data.get("examples", ())),

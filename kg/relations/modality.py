@@ -91,7 +91,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
     """
     negated = hypothetical = False
     claimed: Token | None = None
-    reported = ongoing = False
+    reported = ongoing = unattributed = False
     token = cue
     # the nominal cue of a light verb or copula takes its clause from the verb
     steps = 0
@@ -131,6 +131,8 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                     if kind == "claim" or (speakers and not speakers & subject_ids):
                         claimed = speaker
                         reported = kind == "report"
+                elif kind == "claim":
+                    unattributed = True  # "X was accused of attacks on Y": a claim whose maker is not named
             if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["governor"] and not lex.speech_kind(head_lemma):
                 hypothetical = True
             if token.dep_ == "xcomp" and head_lemma in lex.modality["continuing"]:
@@ -147,6 +149,8 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         return Modality("hypothetical")
     if claimed is not None:
         return Modality("claimed", claimed, reported=reported)
+    if unattributed:
+        return Modality("claimed")
     return Modality("asserted")
 
 
