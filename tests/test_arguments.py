@@ -168,6 +168,20 @@ CASES = [
     ("deployment", "Turkish troops stationed in Somalia train the army.", ("TUR", "deploysForcesTo", "SOM", "asserted"), None),
     # "other neighbours, X and Y" does not make X and Y neighbours of each other
     ("neighbours", "Iran struck targets in its other neighbours, Iraq and Syria.", None, ("IRQ", "neighbourOf", "SYR", "asserted")),
+    # "in solidarity with X": X is on the subject's side, not the object
+    ("comitative", "Nicaragua said it was breaking off relations with Ecuador in solidarity with Mexico.", ("NIC", "severRelationsWith", "ECU", "asserted"), ("NIC", "severRelationsWith", "MEX", "asserted")),
+    ("comitative", "Kenya recalled its envoy from Sudan in coordination with Uganda.", ("KEN", "severRelationsWith", "SDN", "asserted"), ("KEN", "severRelationsWith", "UGA", "asserted")),
+    # a cancelled event did not happen; a supported step is not yet taken
+    ("cancel", "Erdogan cancelled a planned meeting with Mitsotakis.", None, ("TUR", "talksWith", "GRC", "asserted")),
+    ("cancel", "China called off the scheduled talks with the United States.", None, ("CHN", "talksWith", "USA", "asserted")),
+    ("governor", "Most Georgians support joining the European Union.", None, ("GEO", "memberOf", "EU", "asserted")),
+    ("governor", "Norway's parliament favours joining the alliance with Sweden.", None, ("NOR", "allyOf", "SWE", "asserted")),
+    # a sea names where a place is, it is in no state
+    ("place", "Erdogan spoke in the Black Sea city of Samsun.", None, ("black-sea", "locatedIn", "TUR", "asserted")),
+    # the name a noun describes comes before any anaphora of the noun
+    ("appos-name", "Algeria blamed Morocco, together with the Islamist group Rachad, for the fires.", ("DZA", "accuses", "rachad", "asserted"), ("DZA", "accuses", "UN", "asserted")),
+    # after a comma, a verb coordinated with a relative clause goes with the main clause
+    ("relative", "Chile cited a report in which Bolivia's envoy praised Peru, and accused Bolivia of spying.", ("CHL", "accuses", "BOL", "asserted"), None),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),

@@ -146,7 +146,9 @@ class ActorResolver:
         """Actors of the phrase headed by ``token``, following coordination."""
         if token is None or depth > 6:
             return []
-        found = self._head_actors(token, depth)
+        named = [c for c in token.children if c.dep_ == "appos" and c.i in self.ent_at] if token.pos_ == "NOUN" and token.i not in self.ent_at else []
+        # "the Islamist group Rachad", "its neighbour, Kenya": the name the noun describes, before any anaphora
+        found = [a for c in named for a in self.actors(c, depth + 1)] or self._head_actors(token, depth)
         for child in token.children:
             if child.dep_ == "conj":
                 found += self.actors(child, depth + 1)
@@ -158,9 +160,6 @@ class ActorResolver:
                 found = self.actors(child, depth + 1) + found
             elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
                 found += self._modifier_actors(child, depth)
-            elif child.dep_ == "appos" and not found and child.i in self.ent_at and token.pos_ == "NOUN":
-                # "sanctions on NATO ally Turkey", "its neighbour, Kenya": the name the noun describes
-                found += self.actors(child, depth + 1)
             elif child.dep_ == "appos" and self._same_kind(token, child):
                 # "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt": a list the parser took for an apposition
                 found += self.actors(child, depth + 1)

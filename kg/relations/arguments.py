@@ -53,6 +53,8 @@ COPULAS = frozenset({"be", "become", "remain"})
 _SUBJECTS = {"nsubj", "csubj", "expl"}
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
 _MODIFIERS = {"poss", "compound", "amod", "nmod"}
+#: nouns that take the "with" of a partner on the subject's side ("in solidarity with", "in tandem with")
+_COMITATIVE = {"solidarity", "coordination", "cooperation", "concert", "tandem", "partnership", "conjunction", "league", "alliance", "step"}
 
 
 @dataclass
@@ -88,6 +90,9 @@ def _preps(token: Token, skip: set[str] = frozenset()) -> list[tuple[str, Token]
     """``(preposition, object)`` for the prepositional phrases on ``token`` (also "out at", "away from")."""
     out = []
     for child in token.children:
+        before = child.doc[child.i - 1] if child.i > 0 else None
+        if before is not None and before.lemma_.lower() in _COMITATIVE and before.dep_ == "pobj" and before.head.lower_ in ("in", "together"):
+            continue  # "in solidarity with X", "in coordination with X": X is on the subject's side
         if child.dep_ in ("prep", "dative") and child.lower_ not in skip:
             objects = _pobjs(child)
             if child.dep_ == "dative" and not objects and child.pos_ in ("PROPN", "NOUN", "PRON"):
@@ -204,6 +209,12 @@ def _inherited_agents(verb: Token, depth: int) -> list[Token]:
             return passive_subject  # "Chad was asked to withdraw"
         return _verb_frame(head, depth + 1).agents if head.pos_ in ("VERB", "AUX") else []
     if dep == "conj" and head.pos_ in ("VERB", "AUX"):
+        if head.dep_ == "relcl" and any(t.text == "," for t in verb.doc[head.i: verb.i]) and any(c.dep_ == "cc" for c in head.children):
+            # "He cited a note in which X voiced support, and accused Y": after a comma the verb goes with the
+            # clause the relative clause hangs in, not with the relative clause
+            clause = _clause_of(head.head)
+            if clause is not None:
+                return _verb_frame(clause, depth + 1).agents
         return _verb_frame(head, depth + 1).agents
     if dep in ("advcl", "acl") and head.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBG", "VB"):
         return _verb_frame(head, depth + 1).agents  # "..., accusing Kigali of"; "to help"

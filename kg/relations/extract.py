@@ -121,7 +121,7 @@ class RelationExtractor:
             found = [a for t in named for a in resolver.actors(t)]
             if token.i in resolver.ent_at:  # the noun is part of the name ("the Atacama Region"), not an anaphor
                 found.append(Actor(resolver.ent_at[token.i]))
-            found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES)]
+            found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES) and not resolver._geographic(a.id)]
             holders = {a.id for a in found}
             subjects = _unique(subjects + found)
         objects = self._objects(frame, cue, lemma, preps, subjects, resolver, skip=holders)
@@ -136,8 +136,8 @@ class RelationExtractor:
             subjects, objects = objects, subjects  # "the bloc includes Chile"
         if frame.kind == "adjective" and cue.relational:
             subjects, objects = objects, subjects  # "neighbouring Mali": Mali is the holder
-            if not objects:
-                objects = self._other_state(token, subjects, resolver)
+            if not objects and cue.object_types == {"State"}:
+                objects = self._other_state(token, subjects, resolver)  # "neighbouring Mali": a state's neighbour
         if frame.kind == "relational":
             yield from self._memberships_in_modifiers(frame, cue, subjects, objects, resolver, date)
             objects = [o for o in objects if not (self._bloc_modifier(frame, o, resolver))]
@@ -324,11 +324,11 @@ class RelationExtractor:
         return [Actor(p, 0.6) for p in resolver.parties(noun.i, n, owners)]
 
     def _other_state(self, token: Token, holders: list[Actor], resolver: ActorResolver) -> list[Actor]:
-        """The one other state of the sentence ("the juntas in neighbouring Mali warned ... Niger")."""
-        held = {a.id for a in holders}
-        others = {resolver.ent_at[i] for i in range(token.sent.start, token.sent.end)
-                  if i in resolver.ent_at and resolver.types.get(resolver.ent_at[i]) == "State"} - held
-        return [Actor(others.pop(), 0.7)] if len(others) == 1 else []
+        """The state the text is about, other than the holders ("the juntas in neighbouring Mali" in a report
+        on Niger): the most mentioned state so far."""
+        held = {a.id for a in holders} | {resolver.state_of(a.id) for a in holders}
+        found = resolver.parties(token.i, 1, held, states_only=True)
+        return [Actor(found[0], 0.6)] if found else []
 
     def _memberships_in_modifiers(self, frame: Frame, cue: Cue, holders: list[Actor], relata: list[Actor], resolver: ActorResolver, date):
         """'NATO ally Turkey', 'its EU partner Ireland': an organisation modifying a relational noun other than

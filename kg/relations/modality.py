@@ -112,6 +112,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         head = token.head
         if head == token:
             break
+        particle = next((c.lower_ for c in head.children if c.dep_ == "prt"), "")
+        if token.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and (
+                head.lemma_.lower() in lex.modality["cancel"] or f"{head.lemma_.lower()} {particle}" in lex.modality["cancel"]):
+            negated = True  # "cancelled a planned meeting", "the talks were called off"
         if token.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in token.children):
             # "twelve days after a bomber killed 40 policemen": presupposed background
             break
