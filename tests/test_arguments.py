@@ -205,6 +205,13 @@ def test_arguments_each_other_gives_both_asserted_directions(pipeline):
     assert {("NER", "accuses", "BEN", "asserted"), ("BEN", "accuses", "NER", "asserted")} <= rels, sorted(rels)
 
 
+def test_arguments_themselves_with_two_subjects_is_each_other(pipeline):
+    rels, _ = relations(pipeline, "Armenia and Azerbaijan accused themselves of violating the truce.")
+    assert {("ARM", "accuses", "AZE", "asserted"), ("AZE", "accuses", "ARM", "asserted")} <= rels, sorted(rels)
+    rels, _ = relations(pipeline, "Thai and Cambodian troops attacked themselves near the temple.")
+    assert {("THA", "attacks", "KHM", "asserted"), ("KHM", "attacks", "THA", "asserted")} <= rels, sorted(rels)
+
+
 def test_arguments_a_bloc_includes_its_members(pipeline):
     rels, _ = relations(pipeline, "Mercosur, which includes Brazil, Argentina and Paraguay, met in Asuncion.")
     assert {("BRA", "memberOf", "MERCOSUR", "asserted"), ("PRY", "memberOf", "MERCOSUR", "asserted")} <= rels, sorted(rels)
