@@ -182,6 +182,10 @@ CASES = [
     ("appos-name", "Algeria blamed Morocco, together with the Islamist group Rachad, for the fires.", ("DZA", "accuses", "rachad", "asserted"), ("DZA", "accuses", "UN", "asserted")),
     # after a comma, a verb coordinated with a relative clause goes with the main clause
     ("relative", "Chile cited a report in which Bolivia's envoy praised Peru, and accused Bolivia of spying.", ("CHL", "accuses", "BOL", "asserted"), None),
+    # a perfect participle adjunct ("having accused X") acts for the clause it hangs on
+    ("participle", "Ankara approved the accession in January, having accused Sweden of leniency.", ("TUR", "accuses", "SWE", "asserted"), None),
+    ("participle", "Kenya signed the deal, having earlier accused Somalia of shelling its border posts.", ("KEN", "accuses", "SOM", "asserted"), None),
+    ("light-verb", "Chile shares a long border with Argentina.", ("CHL", "neighbourOf", "ARG", "asserted"), None),
     # places
     ("place", "Clashes erupted in Banjska, a village in northern Kosovo, on Sunday.", ("banjska", "locatedIn", "XKX", "asserted"), None),
     ("place", "Caracas claims the territory of Essequibo, which makes up two-thirds of Guyana.", ("essequibo", "locatedIn", "GUY", "asserted"), None),

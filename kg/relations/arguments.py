@@ -170,6 +170,11 @@ def _verb_frame(verb: Token, depth: int = 0) -> Frame:
             earlier = [t for t in verb.doc[verb.sent.start: verb.i] if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in t.children)]
             if earlier:
                 frame.fallback_agents = [c for c in earlier[-1].children if c.dep_ == "nsubj"]
+        elif verb.dep_ == "acl" and verb.tag_ == "VBN" and not frame.agents and depth < 5:
+            # "under the deal, agreed with six powers after weeks of talks": whoever made the deal
+            clause = _clause_of(verb.head)
+            if clause is not None:
+                frame.fallback_agents = _verb_frame(clause, depth + 1).agents
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and depth < 5:
             # "X voted for a resolution condemning Y", "X issued a statement accusing Y": if the text is no actor,
             # its author is
@@ -216,8 +221,9 @@ def _inherited_agents(verb: Token, depth: int) -> list[Token]:
             if clause is not None:
                 return _verb_frame(clause, depth + 1).agents
         return _verb_frame(head, depth + 1).agents
-    if dep in ("advcl", "acl") and head.pos_ in ("VERB", "AUX") and verb.tag_ in ("VBG", "VB"):
-        return _verb_frame(head, depth + 1).agents  # "..., accusing Kigali of"; "to help"
+    participle = verb.tag_ in ("VBG", "VB") or any(c.dep_ == "aux" and c.tag_ == "VBG" for c in verb.children)
+    if dep in ("advcl", "acl") and head.pos_ in ("VERB", "AUX") and participle:
+        return _verb_frame(head, depth + 1).agents  # "..., accusing Kigali of"; "to help"; "having accused X"
     if dep == "relcl":
         return [head]
     if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):

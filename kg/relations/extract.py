@@ -106,14 +106,14 @@ class RelationExtractor:
         if verbal and lemma in cue.verb_complements and not _has_complement(token, cue.verb_complements[lemma]):
             return  # "ordered the envoy" without "to leave"
         subjects = _unique([a for t in frame.agents for a in resolver.actors(t)])
+        if not subjects and verbal and frame.direct is not None and "@force" in cue.verb_objects.get(lemma, ()):
+            # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
+            subjects = _unique(resolver._modifier_actors(frame.direct, 0))
         subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
         if frame.kind == "relational" and not subjects:
             subjects = self._partitive_holders(frame, resolver)
         if not subjects and frame.kind == "noun":
             subjects = self._accused_of(token, resolver)
-        if not subjects and verbal and frame.direct is not None and "@force" in cue.verb_objects.get(lemma, ()):
-            # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
-            subjects = _unique(resolver._modifier_actors(frame.direct, 0))
         holders: set[str] = set()
         if cue.holder_modifiers and frame.kind == "relational":
             # "Chile's Atacama region", "the Qatari mediator": the name in the noun phrase is the holder
