@@ -21,13 +21,13 @@ from kg.relations.arguments import controller, relative_antecedent
 from kg.relations.lexicon import Lexicon
 from kg.resolve.tables import Gazetteer
 
-__all__ = ["Actor", "ActorResolver"]
+__all__ = ["Actor", "ActorResolver", "RECIPROCAL", "unique_actors"]
 
 _PERSONAL = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 _NEUTER = {"it", "its", "itself"}
 _PLURAL = {"they", "them", "their", "themselves"}
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
-_RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side", "themselves"}  # "themselves": as machine translation renders "each other"
+RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side", "themselves"}  # "themselves": as machine translation renders "each other"
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 _BYSTANDERS = {"media", "company", "ngo"}
@@ -159,11 +159,11 @@ class ActorResolver:
                 # "Kishida and President Yoon": a coordination the parser took for a modifier
                 found = self.actors(child, depth + 1) + found
             elif child.dep_ == "appos" and self.lex.noun_kind(child.lemma_.lower(), "organ"):
-                found += self._modifier_actors(child, depth)
+                found += self.modifier_actors(child, depth)
             elif child.dep_ == "appos" and self._same_kind(token, child):
                 # "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt": a list the parser took for an apposition
                 found += self.actors(child, depth + 1)
-        return _unique(found)
+        return unique_actors(found)
 
     def _head_actors(self, token: Token, depth: int) -> list[Actor]:
         ent_id = self.ent_at.get(token.i)
@@ -191,9 +191,9 @@ class ActorResolver:
         if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
             return self.pronoun(token)
         phrase = self._phrase_text(token)
-        if phrase in _RECIPROCAL:
+        if phrase in RECIPROCAL:
             return []  # handled by the caller as a reciprocal object
-        number = self._number(token)
+        number = self.number_of(token)
         if number is None and lemma in ("party", "side") and token.tag_ == "NNS" and _definite(token):
             number = 2  # "called on the parties to stop"
         if number is not None and self.lex.noun_kind(lemma, "reciprocal"):
@@ -212,11 +212,11 @@ class ActorResolver:
             # "condemned the Chinese actions": the actor of the act
             return [a for c in token.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.ent_at for a in self.actors(c, depth + 1)]
         if self.lex.noun_kind(lemma, "organ") or self.lex.noun_kind(lemma, "force"):
-            found = self._modifier_actors(token, depth)
+            found = self.modifier_actors(token, depth)
             if found:
                 return found
             if lemma in ("government", "side", "leadership", "authority", "junta", "regime", "army", "military") and _definite(token):
-                return self._same_organ(token) or self._recent(token, "State", prefer_subject=True)
+                return self._same_organ(token) or self.recent(token, "State", prefer_subject=True)
             return []
         if self.lex.noun_kind(lemma, "place"):
             named = [a for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
@@ -225,7 +225,7 @@ class ActorResolver:
                 return named  # "the city of Goma", "the port of Odesa"
         if _definite(token) and self.lex.noun_kind(lemma, "place") and not any(c.i in self.ent_at for c in token.children):
             # "the territory", "the enclave": the region last named
-            return self._recent(token, "Region")
+            return self.recent(token, "Region")
         if self.lex.noun_kind(lemma, "group"):
             # "M23 rebels", "the rebels", "rebel groups in the TPLF"
             named = [a for c in token.children if c.dep_ in ("compound", "amod") and self.types.get(self.ent_at.get(c.i)) == "Other"
@@ -235,12 +235,12 @@ class ActorResolver:
             if named:
                 return named
             if _definite(token) and not self._has_modifier(token):
-                found = [a for a in self._recent(token, "Other") if not self._bystander(a.id)]
+                found = [a for a in self.recent(token, "Other") if not self._bystander(a.id)]
                 if found or not self.lex.noun_kind(lemma, "bloc"):
                     return found
         if _definite(token) and self.lex.noun_kind(lemma, "bloc") and not self._named_modifier(token):
             # "the bloc", "the 16-nation bloc", "the league": the organisation last named
-            return self._recent(token, "Organization")
+            return self.recent(token, "Organization")
         return []
 
     def description(self, token: Token) -> list[Actor]:
@@ -275,7 +275,7 @@ class ActorResolver:
         left = [t for t in token.subtree if t.i <= token.i]
         return " ".join(t.lower_ for t in left)
 
-    def _number(self, token: Token) -> int | None:
+    def number_of(self, token: Token) -> int | None:
         for child in token.children:
             if child.lower_ in _NUMBERS and child.dep_ in ("det", "nummod", "predet", "quantmod", "amod"):
                 return _NUMBERS[child.lower_]
@@ -286,7 +286,7 @@ class ActorResolver:
     def _possessor(self, token: Token, depth: int) -> list[Actor]:
         return [a for c in token.children if c.dep_ == "poss" for a in self.actors(c, depth + 1)]
 
-    def _modifier_actors(self, token: Token, depth: int) -> list[Actor]:
+    def modifier_actors(self, token: Token, depth: int) -> list[Actor]:
         """Actors named in a noun's modifiers: 'the Saudi embassy in Tehran' -> SAU (the owner, not the place)."""
         found: list[Actor] = []
         for child in token.children:
@@ -294,10 +294,10 @@ class ActorResolver:
                 if child.i in self.ent_at or child.dep_ == "poss":
                     found += self.actors(child, depth + 1)
                 elif child.dep_ == "compound" and (self.lex.noun_kind(child.lemma_.lower(), "organ") or self.lex.noun_kind(child.lemma_.lower(), "force")):
-                    found += self._modifier_actors(child, depth + 1)
+                    found += self.modifier_actors(child, depth + 1)
         # a sea or another purely geographic region (no state it lies in or is claimed by) says where
         # a thing is, not whose: "Ukraine's Black Sea port", "Russia's Baltic Sea fleet", "the Red Sea route"
-        found = [a for a in found if not self._geographic(a.id)]
+        found = [a for a in found if not self.geographic(a.id)]
         for child in token.children:
             if child.dep_ == "amod" and child.lemma_.lower() in ("loyal", "allied", "answerable", "subordinate"):
                 # "forces loyal to Prime Minister X": X's
@@ -321,17 +321,17 @@ class ActorResolver:
         lemma = token.lemma_.lower()
         for earlier in reversed(self.doc[: token.i]):
             if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
-                owners = [a for a in self._modifier_actors(earlier, 1) if self.types.get(a.id) in ("State", "Organization", "Other")]
+                owners = [a for a in self.modifier_actors(earlier, 1) if self.types.get(a.id) in ("State", "Organization", "Other")]
                 if owners:
                     return [Actor(owners[0].id, 0.7)]
         return []
 
-    def _geographic(self, actor_id: str) -> bool:
+    def geographic(self, actor_id: str) -> bool:
         """A region of the tables that lies in no state and is claimed by none: a sea, an ocean."""
         entry = self.gaz.entries.get(actor_id)
         return entry is not None and entry.type == "Region" and not entry.located_in and not entry.claimed_by
 
-    def _recent(self, token: Token, type_: str, prefer_subject: bool = False) -> list[Actor]:
+    def recent(self, token: Token, type_: str, prefer_subject: bool = False) -> list[Actor]:
         """The most recent actor of ``type_`` before ``token`` (a subject first, if asked)."""
         candidates = [i for i, e in self.ent_at.items() if i < token.i and self.types.get(e) == type_ and self.ent_span[i][0] == i]
         if prefer_subject:
@@ -412,7 +412,7 @@ class ActorResolver:
         subjects = [i for i in same if self._in_subject(i)]
         if subjects or same:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]
-        found = self._recent(token, "State", prefer_subject=True) or self._recent(token, "Organization")
+        found = self.recent(token, "State", prefer_subject=True) or self.recent(token, "Organization")
         return [Actor(a.id, 0.5) for a in found]
 
 
@@ -424,7 +424,8 @@ def _definite(token: Token) -> bool:
     return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "these", "those") for c in token.children)
 
 
-def _unique(actors: list[Actor]) -> list[Actor]:
+def unique_actors(actors: list[Actor]) -> list[Actor]:
+    """The actors in order, each id once."""
     seen, out = set(), []
     for actor in actors:
         if actor.id not in seen:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from kg.records import Evidence, Relation
-from kg.relations.actors import _RECIPROCAL, Actor, ActorResolver
+from kg.relations.actors import RECIPROCAL, Actor, ActorResolver, unique_actors as _unique
 from kg.relations.arguments import Frame, frame_of, relative_frames
 from kg.relations.dates import event_date
 from kg.relations.lexicon import Cue, Lexicon
@@ -108,7 +108,7 @@ class RelationExtractor:
         subjects = _unique([a for t in frame.agents for a in resolver.actors(t)])
         if not subjects and verbal and frame.direct is not None and "@force" in cue.verb_objects.get(lemma, ()):
             # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
-            subjects = _unique(resolver._modifier_actors(frame.direct, 0))
+            subjects = _unique(resolver.modifier_actors(frame.direct, 0))
         subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
         if frame.kind == "relational" and not subjects:
             subjects = self._partitive_holders(frame, resolver)
@@ -121,7 +121,7 @@ class RelationExtractor:
             found = [a for t in named for a in resolver.actors(t)]
             if token.i in resolver.ent_at:  # the noun is part of the name ("the Atacama Region"), not an anaphor
                 found.append(Actor(resolver.ent_at[token.i]))
-            found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES) and not resolver._geographic(a.id)]
+            found = [a for a in found if self._type_of(a.id, resolver) in (cue.subject_types or _ACTOR_TYPES) and not resolver.geographic(a.id)]
             holders = {a.id for a in found}
             subjects = _unique(subjects + found)
         objects = self._objects(frame, cue, lemma, preps, subjects, resolver, skip=holders)
@@ -151,7 +151,7 @@ class RelationExtractor:
             reciprocal.append(frame.light)  # "the two sides traded accusations"
         if cue.object_owner and frame.direct is not None and any(c.dep_ == "poss" and c.lower_ == "their" for c in frame.direct.children):
             reciprocal.append(frame.direct)  # "both countries recalled their ambassadors": each from the other
-        if frame.kind == "relational" and symmetric and token.tag_ == "NNS" and not objects and resolver._number(token):
+        if frame.kind == "relational" and symmetric and token.tag_ == "NNS" and not objects and resolver.number_of(token):
             referents = resolver.actors(token)  # "the two neighbours", "both allies"
             if len(referents) >= 2:
                 yield from self._pairs(frame, cue, referents, resolver, date)
@@ -211,7 +211,7 @@ class RelationExtractor:
             found: list[Actor] = []
             if cue.object_owner:
                 exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
-                found = [a for a in resolver._modifier_actors(direct, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                found = [a for a in resolver.modifier_actors(direct, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found = found or self._actors_of(obliques, cue, resolver)
             if not found and cue.purpose_objects:
                 found = self._purpose_objects(frame.cue, cue, resolver)
@@ -226,7 +226,7 @@ class RelationExtractor:
                 actors = self._event_targets(target, subjects, resolver, previous=target in frame.patients)
             if not actors and cue.object_owner and target.pos_ in ("NOUN", "PROPN") and not any(c.relational for c in self.lex.cues_for(target.lemma_.lower(), "noun")):
                 # "fired on Kyrgyz vehicles", "sanctioned Russian banks": the owner of what is struck
-                actors = [a for a in resolver._modifier_actors(target, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                actors = [a for a in resolver.modifier_actors(target, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found += actors
         if verbal and direct is not None:
             found += self._together_with(direct, resolver)
@@ -382,7 +382,7 @@ class RelationExtractor:
                 anchor = token.head if nominal else token
                 frame = frame_of(anchor, "verb")
                 targets = frame.patients + [h for _, h in frame.obliques]
-                if not any(resolver.actors(c) or resolver._modifier_actors(c, 0) for c in targets):
+                if not any(resolver.actors(c) or resolver.modifier_actors(c, 0) for c in targets):
                     continue
                 agents = [a for t in frame.agents for a in resolver.actors(t) if resolver.state_of(a.id) not in exclude and a.id not in exclude]
                 if agents:
@@ -566,19 +566,10 @@ def _clause_verb(token: Token) -> Token | None:
 def _is_reciprocal(token: Token) -> bool:
     """'each other', 'the other party', 'their countries', 'both sides'."""
     phrase = " ".join(t.lower_ for t in token.subtree)
-    if phrase in _RECIPROCAL or token.lower_ == "other":
+    if phrase in RECIPROCAL or token.lower_ == "other":
         return True
     words = phrase.split()
     return len(words) == 2 and words[0] in ("their", "both") and token.tag_ == "NNS"
-
-
-def _unique(actors: list[Actor]) -> list[Actor]:
-    seen, out = set(), []
-    for actor in actors:
-        if actor.id not in seen:
-            seen.add(actor.id)
-            out.append(actor)
-    return out
 
 
 def _evidence(sent) -> Evidence:

@@ -438,7 +438,7 @@ def _role(person: str, ent: Span, reading: _Reading, resolver: ActorResolver, ga
         if owner and owner not in hosts:
             return Role(person, predicate, owner, ent, 0.6)
     if predicate == "officialOf" and person not in gazetteer.terms:
-        recent = resolver._recent(ent[0], "State", prefer_subject=True)
+        recent = resolver.recent(ent[0], "State", prefer_subject=True)
         if recent:
             return Role(person, predicate, recent[0].id, ent, 0.5)
     return None
