@@ -105,9 +105,22 @@ def test_vocab_matches_design_table():
         "allyOf", "accuses", "neighbourOf", "memberOf", "conflictWith", "attacks", "leaderOf", "officialOf",
         "talksWith", "threatens", "condemns", "appealsTo", "supports", "mediates", "severRelationsWith",
         "restoreRelationsWith", "sanctions", "deploysForcesTo", "locatedIn",
+        "signsAgreementWith", "visits", "providesAidTo", "yieldsTo", "demands", "rejects", "coerces",
+        "investigates", "protestsAgainst",
     }
-    assert {p for p, v in vocab.items() if v.symmetric} == {"allyOf", "neighbourOf", "conflictWith", "talksWith", "restoreRelationsWith"}
+    assert {p for p, v in vocab.items() if v.symmetric} == {
+        "allyOf", "neighbourOf", "conflictWith", "talksWith", "restoreRelationsWith", "signsAgreementWith"}
     assert vocab["sanctions"].cameo == "163" and vocab["sanctions"].goldstein == -8.0
+
+
+def test_vocab_every_cameo_root_but_public_statements_has_a_predicate():
+    """CAMEO roots 02-20 each have a predicate, except 03 (intent to cooperate: the hypothetical modality of the
+    cooperative predicates) and 18, 20 (assault, mass violence: read as attacks)."""
+    roots = {p.cameo[:2] for p in load_vocabulary().values() if p.cameo}
+    assert {f"{n:02d}" for n in range(2, 21)} - {"03", "18", "20"} <= roots
+    for predicate in load_vocabulary().values():
+        if predicate.cameo:
+            assert predicate.plover and predicate.polarity in ("cooperative", "conflictual"), predicate.name
 
 
 def test_data_machine_translation_aliases_are_families():

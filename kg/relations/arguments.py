@@ -154,6 +154,11 @@ def _verb_frame(verb: Token, depth: int = 0) -> Frame:
             frame.dative = child
     frame.agents += _by_phrase(verb) if is_passive else []
     frame.obliques = [o for o in _preps(verb) if not (is_passive and o[0] == "by")]
+    if frame.direct is None and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP") for c in verb.children):
+        # "a port deal Ethiopia signed with Somaliland": the antecedent is the object
+        frame.direct = verb.head
+        frame.patients.append(verb.head)
     if frame.direct is not None:
         frame.direct_obliques = _preps(frame.direct)
     if is_passive and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):

@@ -110,6 +110,11 @@ class RelationExtractor:
             # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
             subjects = _unique(resolver.modifier_actors(frame.direct, 0))
         subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
+        if not subjects and cue.crowd_subjects:
+            # "thousands of Iranians rallied", "Chinese students marched": the crowd's state
+            crowd = [t for a in frame.agents for t in [a, *(p for c in a.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children)]]
+            subjects = _unique([a for t in crowd for a in [*resolver.modifier_actors(t, 0), *resolver.actors(t)]
+                                if self._type_of(a.id, resolver) == "State"])
         if frame.kind == "relational" and not subjects:
             subjects = self._partitive_holders(frame, resolver)
         if not subjects and frame.kind == "noun":
@@ -127,7 +132,7 @@ class RelationExtractor:
         objects = self._objects(frame, cue, lemma, preps, subjects, resolver, skip=holders)
         if objects is None:
             return
-        if not subjects and symmetric and objects:
+        if not subjects and (symmetric or cue.clause_agents) and objects:
             # "X agreed on a deal in a phone call with Y" (a partner named; not "recalled envoys for consultations")
             subjects = _unique([a for t in frame.clause_agents for a in resolver.actors(t)])
             if subjects and frame.clause is not None:

@@ -74,6 +74,10 @@ class Cue:
     #: with no object named, the actor of its clause is ("warned that any move by X would ...",
     #: "threatened a response if X struck", "the accusation that X shelters ...")
     clause_objects: bool = False
+    #: a noun in a prepositional phrase takes the clause's subject as its agent ("during a visit to X")
+    clause_agents: bool = False
+    #: a crowd's nationality is the subject ("thousands of Iranians rallied", "Chinese students marched")
+    crowd_subjects: bool = False
     #: verbs that signal the cue only with their particle ("hit out at", "lash out at")
     verb_particles: dict = field(default_factory=dict)
 
@@ -157,6 +161,9 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
                 examples=tuple(data.get("examples", ())),
                 clause_objects=bool(data.get("clause_objects", False)),
+                verb_particles=data.get("verb_particles", {}),
+                clause_agents=bool(data.get("clause_agents", False)),
+                crowd_subjects=bool(data.get("crowd_subjects", False)),
             )
             if cue.name in lexicon.cues:
                 raise ValueError(f"{path}: cue class {cue.name!r} is defined twice")

@@ -143,6 +143,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                 ongoing = True  # "agreed to keep talking": the talks are going on
             if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["decision"] and not (performative == "decision" or ongoing):
                 hypothetical = True  # "agreed to hold talks" is not yet talks; "decided to cut ties" is the cut
+        if token.dep_ == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+            head_noun = head.lemma_.lower()
+            if head_noun in lex.modality["intent_noun"] or (head_noun in lex.modality["decision_noun"] and performative != "decision"):
+                hypothetical = True  # "an offer to mediate", "a plan to attack": not done
         if token.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             # a relative clause describes its noun; its modality is its own
             break
