@@ -90,7 +90,9 @@ class RelationExtractor:
             token_kind = "noun"
         else:
             return []
-        return [(cue, "relational" if cue.relational else "noun") for cue in self.lex.cues_for(lemma, token_kind)]
+        modifiers = {c.lemma_.lower() for c in token.lefts} | ({token.nbor(-1).lemma_.lower()} if token.i > 0 else set())
+        return [(cue, "relational" if cue.relational else "noun") for cue in self.lex.cues_for(lemma, token_kind)
+                if not (needed := self.lex.needs_modifier(cue.name, lemma)) or needed & modifiers]  # "defence pact", not any pact
 
     # -- one frame -------------------------------------------------------------
     def _from_frame(self, frame: Frame, cue: Cue, resolver: ActorResolver, date: str | None):

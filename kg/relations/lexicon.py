@@ -95,6 +95,9 @@ class Lexicon:
     verb_cues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     noun_cues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     adjective_cues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: (class, head noun) -> the modifier words a multi-word cue noun needs ("defence" of "defence pact"),
+    #: for head nouns the class does not list alone
+    noun_modifiers: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     light: set[str] = field(default_factory=set)
     actor_nouns: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     speech: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -105,6 +108,10 @@ class Lexicon:
 
     def noun_class(self, lemma: str) -> str | None:
         return self.nouns.get(lemma)
+
+    def needs_modifier(self, cue: str, lemma: str) -> set[str]:
+        """The modifier words a head noun needs to signal ``cue`` (empty: none needed)."""
+        return self.noun_modifiers.get((cue, lemma), set())
 
     def cues_for(self, lemma: str, table: str) -> list[Cue]:
         """Every cue class of ``lemma`` as a verb, noun or adjective (``table``)."""
@@ -174,6 +181,11 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
             for noun in sorted(cue.nouns):
                 lexicon.nouns.setdefault(noun, cue.name)
                 lexicon.noun_cues[noun].append(cue.name)
+            listed = data.get("nouns", ())
+            for phrase in listed:
+                words = phrase.split()
+                if len(words) > 1 and words[-1] not in listed:
+                    lexicon.noun_modifiers[(cue.name, words[-1])].add(words[-2])
             for adjective in sorted(cue.adjectives):
                 lexicon.adjective_cues[adjective].append(cue.name)
 
