@@ -379,7 +379,7 @@ class ActorResolver:
         while clause.dep_ not in ("ccomp", "xcomp", "conj", "advcl", "ROOT") and clause.head != clause:
             clause = clause.head
         if clause.dep_ == "xcomp" and clause.head != clause:
-            # "called on Israel to halt its attacks": its = Israel's, the one called on
+            # "called on Israel to halt its raids": its = Israel's, the one called on
             found = self.controller(clause.head)
             if found and token.i not in {t.i for c in clause.head.children if c.dep_ in ("dobj", "dative") for t in c.subtree}:
                 return [Actor(a.id, 0.8) for a in found]

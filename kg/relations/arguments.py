@@ -1,6 +1,6 @@
 """Who does what to whom: the arguments of a cue word, found once for every predicate.
 
-A cue is a verb ("accused"), an event noun ("the attack", "sanctions"), a
+A cue is a verb ("accused"), an event noun ("the attack", "an embargo"), a
 relational noun ("member", "ally", "neighbour") or a participle used as an
 adjective ("Iran-backed"). Its :class:`Frame` lists the heads of the phrases
 that fill its roles, by rules of English syntax that every predicate shares:
@@ -17,7 +17,7 @@ that fill its roles, by rules of English syntax that every predicate shares:
   a transitive nominal's ``of``-phrase ("the invasion of Ukraine").
 - **obliques**, ``(preposition, head)`` pairs on the cue, on the light verb
   it goes with and on its direct object ("fired shells at X", "imposed
-  sanctions yesterday on X", "recalled its envoy to X").
+  an embargo yesterday on X", "recalled its envoy to X").
 - for relational nouns, the **holder** (agents: "NATO member Norway",
   "Norway, a member of NATO", "Norway is a member", "as a member, Norway")
   and the **relatum** (patients: "of NATO", "NATO member", "Japan's ally").
@@ -267,10 +267,10 @@ def controller(verb: Token) -> list[Token]:
 
 # -- nouns -------------------------------------------------------------------
 def _governing_light(noun: Token, light: frozenset[str]) -> Token | None:
-    """The light verb or copula a noun is the object or complement of ("imposed sanctions", "held talks",
+    """The light verb or copula a noun is the object or complement of ("imposed an embargo", "held talks",
     "is a member")."""
     if noun.dep_ == "conj" and noun.head.dep_ in LIGHT_DEPS:
-        noun = noun.head  # "imposed travel bans and sanctions on"
+        noun = noun.head  # "imposed travel bans and an embargo on"
     head = noun.head
     if noun.dep_ in LIGHT_DEPS and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in light | COPULAS:
         return head
@@ -309,7 +309,7 @@ def _noun_frame(noun: Token, of_is_patient: bool, light_verbs: frozenset[str], d
         frame.obliques += [o for o in _preps(noun.head) if o[1] != noun]
     for clause in noun.children:
         if clause.dep_ == "relcl" and clause.lemma_.lower() in light_verbs:
-            # "joined the sanctions that the EU imposed on Russia": the sanctions are on Russia
+            # "joined the embargo that the EU imposed on Russia": the embargo is on Russia
             frame.obliques += _preps(clause)
     governor = _clause_of(noun)
     if governor is not None and noun.dep_ == "pobj" and depth < 5:
@@ -329,8 +329,8 @@ def _noun_frame(noun: Token, of_is_patient: bool, light_verbs: frozenset[str], d
 
 
 def relative_frames(noun: Token, light_verbs: frozenset[str]) -> list[Frame]:
-    """A noun cue described by a relative clause with a light verb acts there too: "the sanctions that the
-    EU imposed on Russia" (the EU sanctions Russia)."""
+    """A noun cue described by a relative clause with a light verb acts there too: "the embargo that the
+    EU imposed on Russia" (the EU imposes it on Russia)."""
     frames = []
     for clause in noun.children:
         if clause.dep_ == "relcl" and clause.lemma_.lower() in light_verbs:
@@ -381,7 +381,7 @@ def _adjective_frame(word: Token) -> Frame:
 
 def frame_of(cue: Token, kind: str, depth: int = 0, of_is_patient: bool = True, light: frozenset[str] = frozenset()) -> Frame:
     """The frame of ``cue`` read as a ``kind`` ("verb", "noun", "relational", "adjective"); ``light``
-    are the light verbs whose subject acts for a noun object ("imposed sanctions", "held talks")."""
+    are the light verbs whose subject acts for a noun object ("imposed an embargo", "held talks")."""
     if kind == "relational":
         return _relational_frame(cue, depth)
     if kind == "noun":

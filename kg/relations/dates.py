@@ -1,7 +1,7 @@
 """Event dates: the day of a relation's event, or no date rather than a wrong one.
 
 ``event_date(cue, doc_date)`` finds the time expressions that belong to a cue
-(a verb, an event noun, or the light verb of "imposed sanctions") and reads
+(a verb, an event noun, or the light verb of "imposed an embargo") and reads
 them against the document date:
 
 * a day-precise expression gives that day ("on September 27", "on Thursday",
@@ -482,7 +482,7 @@ def event_date(cue, doc_date: str | None) -> str | None:
         if anchor is None:
             continue
         if anchor.i not in rank and anchor.dep_ in ("acl", "relcl") and anchor.head.i in rank and _nominal(anchor.head):
-            anchor = anchor.head  # "the war that began in 2020", "sanctions imposed in 2019"
+            anchor = anchor.head  # "the war that began in 2020", "an embargo imposed in 2019"
         if anchor.i in rank:
             found.setdefault(rank[anchor.i], []).append(time_of(text, doc_date))
         elif anchor.i in secondary or anchor.i in clause:

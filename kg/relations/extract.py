@@ -182,7 +182,7 @@ class RelationExtractor:
         if not subjects:
             return
         if {s.id for s in subjects} <= {o.id for o in objects} and frame.anchor.dep_ == "conj" and frame.anchor.head.dep_ in ("ccomp", "xcomp", "advcl"):
-            # "Algeria said [the kingdom had ceased ...] and accused the kingdom": the speaker accuses
+            # "Algeria said [the kingdom had ceased ...] and accused the kingdom": the speaker is the accuser
             speaker = frame_of(frame.anchor.head.head, "verb").agents
             subjects = _unique([a for t in speaker for a in resolver.actors(t)]) or subjects
         modality = self._modality(frame, cue, subjects, resolver)
@@ -312,7 +312,7 @@ class RelationExtractor:
         return []
 
     def _accused_of(self, noun: Token, resolver: ActorResolver) -> list[Actor]:
-        """'X was accused of attacks on Y', 'blamed X for the strikes': the one accused or blamed did it."""
+        """'X was accused of raids on Y', 'blamed X for the strikes': the one accused or blamed did it."""
         if noun.dep_ != "pobj" or noun.head.lower_ not in ("of", "for") or noun.head.head.pos_ not in ("VERB", "AUX"):
             return []
         verb = noun.head.head

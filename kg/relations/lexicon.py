@@ -3,8 +3,8 @@
 All of it is data in ``kg/data``; this module only reads it.
 
 >>> lex = load_lexicon()
->>> lex.verb_class("accuse"), lex.noun_class("sanction"), lex.predicate("accuse")
-('accuse', 'sanction', 'accuses')
+>>> lex.verb_class("accuse"), lex.noun_class("sanction"), lex.predicate("neighbour")
+('accuse', 'sanction', 'neighbourOf')
 >>> lex.is_light("impose"), sorted(lex.speech["deny"])[:2]
 (True, ['deny', 'dismiss'])
 """

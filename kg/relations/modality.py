@@ -108,7 +108,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         if _future(token, lex) and not (performative == "decision" or (performative and announced)):
             hypothetical = True
         if _conditional(token, lex) and not (token == cue and content_clause):
-            hypothetical = True  # (a threat's if-clause is what it threatens: "threatened X if Y attacks")
+            hypothetical = True  # a threat's if-clause is its content: "threatened X if Y strikes"
         head = token.head
         if head == token:
             break
@@ -136,7 +136,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                         claimed = speaker
                         reported = kind == "report"
                 elif kind == "claim":
-                    unattributed = True  # "X was accused of attacks on Y": a claim whose maker is not named
+                    unattributed = True  # "X was accused of raids on Y": a claim whose maker is not named
             if token.dep_ in ("xcomp", "ccomp") and head_lemma in lex.modality["governor"] and not lex.speech_kind(head_lemma):
                 hypothetical = True
             if token.dep_ == "xcomp" and head_lemma in lex.modality["continuing"]:

@@ -478,7 +478,7 @@ def _mission_before(ent: Span, resolver: ActorResolver, missions: set[str]) -> s
 
 def _organ_before(ent: Span, resolver: ActorResolver) -> str | None:
     """The state that owns the last organ named with its owner before ``ent`` in its sentence
-    ("sanctions on Turkey's defence agency and its group president X")."""
+    ("an embargo on Turkey's defence agency and its group president X")."""
     for token in reversed(ent.doc[ent.sent.start:ent.start]):
         if token.pos_ == "NOUN" and resolver.lex.noun_kind(token.lemma_.lower(), "organ") and \
                 any(c.dep_ in ("poss", "compound", "amod") and c.i in resolver.ent_at for c in token.children):
