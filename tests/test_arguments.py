@@ -288,3 +288,11 @@ def test_arguments_a_headline_is_a_sentence_of_its_own(pipeline):
     text = "Border talks\nKenya and Uganda met in Kampala."
     extraction = pipeline.extract(Document("t", text, "2023-06-15"))
     assert [r.evidence.sentence for r in extraction.relations if r.predicate == "talksWith"] == ["Kenya and Uganda met in Kampala."]
+
+
+def test_arguments_restored_ties_name_the_partner_not_the_city(pipeline):
+    rels, _ = relations(pipeline, "Ghana restored its ties with Togo.")
+    assert ("GHA", "restoreRelationsWith", "TGO", "asserted") in rels, sorted(rels)
+    rels, _ = relations(pipeline, "Chile and Bolivia restored relations in Lima.")
+    assert ("CHL", "restoreRelationsWith", "BOL", "asserted") in rels, sorted(rels)
+    assert not any(o == "PER" or s == "PER" for s, p, o, m in rels), sorted(rels)

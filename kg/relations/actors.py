@@ -286,7 +286,7 @@ class ActorResolver:
     def _possessor(self, token: Token, depth: int) -> list[Actor]:
         return [a for c in token.children if c.dep_ == "poss" for a in self.actors(c, depth + 1)]
 
-    def modifier_actors(self, token: Token, depth: int) -> list[Actor]:
+    def modifier_actors(self, token: Token, depth: int, places: bool = True) -> list[Actor]:
         """Actors named in a noun's modifiers: 'the Saudi embassy in Tehran' -> SAU (the owner, not the place)."""
         found: list[Actor] = []
         for child in token.children:
@@ -305,7 +305,7 @@ class ActorResolver:
                           for o in p.children if o.dep_ == "pobj" for a in self.actors(o, depth + 1)]
         if not found:
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+                if child.dep_ == "prep" and child.lower_ in (("of", "from", "in") if places else ("of",)):
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             found += [a for a in self.actors(pobj, depth + 1) if self.types.get(a.id) in ("State", "Organization", "Other", None)]

@@ -218,7 +218,8 @@ class RelationExtractor:
             found: list[Actor] = []
             if cue.object_owner:
                 exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
-                found = [a for a in resolver.modifier_actors(direct, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                # whose it is, not where it is: "restored relations in Lima" names no partner
+                found = [a for a in resolver.modifier_actors(direct, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found = found or self._actors_of(obliques, cue, resolver)
             if not found and cue.purpose_objects:
                 found = self._purpose_objects(frame.cue, cue, resolver)
@@ -233,7 +234,7 @@ class RelationExtractor:
                 actors = self._event_targets(target, subjects, resolver, previous=target in frame.patients)
             if not actors and cue.object_owner and target.pos_ in ("NOUN", "PROPN") and not any(c.relational for c in self.lex.cues_for(target.lemma_.lower(), "noun")):
                 # "fired on Kyrgyz vehicles", "sanctioned Russian banks": the owner of what is struck
-                actors = [a for a in resolver.modifier_actors(target, 0) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                actors = [a for a in resolver.modifier_actors(target, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found += actors
         if verbal and direct is not None:
             found += self._together_with(direct, resolver)
