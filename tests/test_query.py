@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal
 
 from kg.graph import KnowledgeGraph, goldstein_balance
-from kg.rdf.bench import BENCH_PARAMS, synthetic_graph
+from kg.rdf.bench import bench_params, synthetic_graph
 from kg.rdf.convert import to_rdflib
 from kg.rdf.query import (
     QueryError,
@@ -93,7 +93,7 @@ def _from_rdflib(term) -> str:
 def test_query_oxigraph_and_rdflib_agree(synthetic, name):
     _, store, graph = synthetic
     query = named_queries()[name]
-    bindings = substitutions(BENCH_PARAMS.get(name, {}), query)
+    bindings = substitutions(bench_params().get(name, {}), query)
     fast = query_store(store, query.text, bindings)
     names = [v.value for v in fast.variables]
     lists = [i for i, n in enumerate(names) if n in ("evidence", "deniedBy")]  # GROUP_CONCAT: any order

@@ -17,10 +17,10 @@ there. ``support``, ``first_seen`` and ``last_seen`` are not written: they
 follow from the statements, and reading the RDF back recomputes them.
 
 >>> from kg.graph import KnowledgeGraph
->>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "AZE", "allyOf", "TUR"),
-...                                ("d1", "2020-09-27", "TUR", "deploysForcesTo", "AZE", "claimed")])
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "AZE", "neighbourOf", "TUR"),
+...                                ("d1", "2020-09-27", "TUR", "memberOf", "NATO", "claimed")])
 >>> graph = to_rdflib(kg)
->>> (IRR.TUR, IR.allyOf, IRR.AZE) in graph, (IRR.TUR, IR.deploysForcesTo, IRR.AZE) in graph
+>>> (IRR.TUR, IR.neighbourOf, IRR.AZE) in graph, (IRR.TUR, IR.memberOf, IRR.NATO) in graph
 (True, False)
 >>> from_rdflib(graph) == kg
 True
@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from functools import lru_cache
 from decimal import Decimal
 from typing import Iterable, Iterator, NamedTuple
 from urllib.parse import quote, unquote
@@ -40,7 +41,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, Provenance
 from kg.records import ENTITY_TYPES, MODALITIES
-from kg.vocab import IR, IRDOC, IRR, IRS, PROV, load_vocabulary
+from kg.vocab import IR, IRDOC, IRR, IRS, PROV, load_ontology, load_vocabulary
 
 __all__ = [
     "PREFIXES",
@@ -61,6 +62,7 @@ __all__ = [
     "graph_difference",
     "ntriples",
     "ntriples_term",
+    "prefixes",
     "statement_iri",
     "to_rdflib",
     "triples",
@@ -68,7 +70,7 @@ __all__ = [
 
 WD = "http://www.wikidata.org/entity/"
 
-#: The prefixes bound in ``kg query`` and used in exports.
+#: The prefixes used in exports and in the library's own queries (see :func:`prefixes` for ``kg query``).
 PREFIXES = {
     "ir": str(IR),
     "irr": str(IRR),
@@ -83,18 +85,53 @@ PREFIXES = {
     "wd": WD,
 }
 
-_MODALITY_IRI = {m: str(IR[m.capitalize()]) for m in MODALITIES}
-_MODALITY_CODE = {iri: m for m, iri in _MODALITY_IRI.items()}
-_TYPE_IRI = {t: str(IR[t]) for t in ENTITY_TYPES}
-_TYPE_NAME = {iri: t for t, iri in _TYPE_IRI.items()}
+
+
+
+def prefixes(ontology=None) -> dict[str, str]:
+    """The prefixes ``kg query`` pre-binds: :data:`PREFIXES` and those the ontology (default: the one in use) declares.
+
+    >>> prefixes()["irs"] == PREFIXES["irs"], sorted(set(prefixes()) - set(PREFIXES))
+    (True, [])
+    """
+    return {**PREFIXES, **load_ontology(ontology).prefixes}
+
 
 _A, _LABEL = str(RDF.type), str(RDFS.label)
 _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
-_STATEMENT, _DOCUMENT = str(IR.Statement), str(IR.Document)
-_REFERENCE_STATEMENT = str(IR.ReferenceStatement)
-_ACTOR_LINKS = (_SUBJECT, _OBJECT, str(IR.attributedTo), str(IR.deniedBy))
 _DERIVED = str(PROV.wasDerivedFrom)
 _STRING = str(XSD.string)
+
+
+class _Terms(NamedTuple):
+    """The ``ir:`` IRIs conversion uses, as strings; looked up (and checked) once, on first use, not at import."""
+
+    modality_iri: dict
+    modality_code: dict
+    type_iri: dict
+    type_name: dict
+    statement: str
+    document: str
+    reference_statement: str
+    actor_links: tuple
+    mention_count: str
+
+
+@lru_cache(maxsize=None)
+def _terms() -> _Terms:
+    modality_iri = {m: str(IR[m.capitalize()]) for m in MODALITIES}
+    type_iri = {t: str(IR[t]) for t in ENTITY_TYPES}
+    return _Terms(
+        modality_iri=modality_iri,
+        modality_code={iri: m for m, iri in modality_iri.items()},
+        type_iri=type_iri,
+        type_name={iri: t for t, iri in type_iri.items()},
+        statement=str(IR.Statement),
+        document=str(IR.Document),
+        reference_statement=str(IR.ReferenceStatement),
+        actor_links=(_SUBJECT, _OBJECT, str(IR.attributedTo), str(IR.deniedBy)),
+        mention_count=str(IR.mentionCount),
+    )
 
 
 class Lit(NamedTuple):
@@ -186,7 +223,7 @@ def relation_triples(kg: KnowledgeGraph) -> Iterator[Triple]:
 
 def document_triples(info: DocumentInfo) -> Iterator[Triple]:
     iri = document_iri(info.id)
-    yield iri, _A, _DOCUMENT
+    yield iri, _A, _terms().document
     yield iri, str(IR.contentHash), Lit(info.content_hash)
     if info.title:
         yield iri, str(DCTERMS.title), Lit(info.title)
@@ -201,7 +238,7 @@ def document_triples(info: DocumentInfo) -> Iterator[Triple]:
 def entity_triples(node: str, data: dict) -> Iterator[Triple]:
     """Type, label, mention count, ISO code and Wikidata link of one entity node."""
     iri = entity_iri(node)
-    yield iri, _A, _TYPE_IRI[data["type"]]
+    yield iri, _A, _terms().type_iri[data["type"]]
     yield iri, _LABEL, Lit(data["label"], None, "en")
     yield iri, str(IR.mentionCount), _lit(data["mentions"], XSD.integer)
     if data.get("iso3"):
@@ -212,11 +249,11 @@ def entity_triples(node: str, data: dict) -> Iterator[Triple]:
 
 def _statement_triples(s, predicate, o, modality, p: Provenance, goldstein: float) -> Iterator[Triple]:
     iri = statement_iri(s, predicate, o, modality, p)
-    yield iri, _A, _STATEMENT
+    yield iri, _A, _terms().statement
     yield iri, _SUBJECT, entity_iri(s)
     yield iri, _PREDICATE, str(IR[predicate])
     yield iri, _OBJECT, entity_iri(o)
-    yield iri, str(IR.modality), _MODALITY_IRI[modality]
+    yield iri, str(IR.modality), _terms().modality_iri[modality]
     if p.attributed_to:
         yield iri, str(IR.attributedTo), entity_iri(p.attributed_to)
     for denier in p.denied_by:
@@ -289,7 +326,7 @@ def graph_difference(expected: Graph, actual: Graph, limit: int = 20) -> str:
     """``""`` if the graphs are isomorphic, else up to ``limit`` triples each side has alone.
 
     >>> from kg.graph import KnowledgeGraph
-    >>> one = to_rdflib(KnowledgeGraph.from_rows([("d1", None, "ARM", "allyOf", "RUS")]))
+    >>> one = to_rdflib(KnowledgeGraph.from_rows([("d1", None, "ARM", "memberOf", "CSTO")]))
     >>> graph_difference(one, one)
     ''
     """
@@ -332,20 +369,21 @@ def from_triples(items: Iterable[Triple], **options) -> KnowledgeGraph:
     for s, p, o in items:
         by_subject[s][p].append(o)
     kg = KnowledgeGraph(**options)
+    terms = _terms()
     statements, entities = [], []
     for iri, props in by_subject.items():
         types = {t for t in props.get(_A, ()) if isinstance(t, str)}
-        if _DOCUMENT in types:
+        if terms.document in types:
             kg.add_document(_read_document(iri, props))
-        elif _REFERENCE_STATEMENT in types:
+        elif terms.reference_statement in types:
             continue
-        elif _STATEMENT in types:
+        elif terms.statement in types:
             statements.append(props)
-        elif types & _TYPE_NAME.keys():
+        elif types & terms.type_name.keys():
             entities.append((iri, props, types))
-    actors = {a for props in statements for p in _ACTOR_LINKS for a in props.get(p, ())}
+    actors = {a for props in statements for p in terms.actor_links for a in props.get(p, ())}
     for iri, props, types in entities:
-        if str(IR.mentionCount) in props or iri in actors:
+        if terms.mention_count in props or iri in actors:
             _read_entity(kg, iri, props, types)
     for props in statements:
         _read_statement(kg, props)
@@ -376,9 +414,10 @@ def _read_document(iri: str, props: dict) -> DocumentInfo:
 
 
 def _read_entity(kg: KnowledgeGraph, iri: str, props: dict, types: set[str]) -> None:
-    (type_iri,) = types & _TYPE_NAME.keys()
+    type_name = _terms().type_name
+    (type_iri,) = types & type_name.keys()
     attributes = {
-        "type": _TYPE_NAME[type_iri],
+        "type": type_name[type_iri],
         "label": _text(props, RDFS.label),
         "mentions": int(_text(props, IR.mentionCount) or 0),
     }
@@ -397,7 +436,7 @@ def _read_statement(kg: KnowledgeGraph, props: dict) -> None:
         entity_id(_one(props, RDF.subject)),
         _one(props, RDF.predicate).removeprefix(str(IR)),
         entity_id(_one(props, RDF.object)),
-        _MODALITY_CODE[_one(props, IR.modality)],
+        _terms().modality_code[_one(props, IR.modality)],
         Provenance(
             doc=document_id(_one(props, PROV.wasDerivedFrom)),
             start=integer(IR.evidenceStart),

@@ -11,7 +11,7 @@ answers for every value). Kinds say how a bare value is read:
 kind       ``--param x=ARM``     gives
 ========== ===================== ======================
 entity     ``ARM``               ``irr:ARM``
-predicate  ``allyOf``            ``ir:allyOf``
+predicate  ``memberOf``          ``ir:memberOf``
 document   ``seed-iran-naka``    ``irdoc:seed-iran-naka``
 date       ``2020-10-08``        ``"2020-10-08"^^xsd:date``
 string     ``text``              ``"text"``
@@ -19,13 +19,20 @@ integer    ``3``                 ``3``
 ========== ===================== ======================
 
 A value written as ``<IRI>`` or ``prefix:name`` (a pre-bound prefix) is an IRI
-whatever the kind; an undeclared parameter takes such IRIs or a string.
+whatever the kind; an undeclared parameter takes such IRIs or a string. The
+pre-bound prefixes are :func:`kg.rdf.convert.prefixes`: the usual ones and
+those the ontology in use declares; a bare predicate must be one of its
+relation predicates.
 
 >>> queries = named_queries()
 >>> queries["allies-of"].params[0].name, queries["allies-of"].params[0].kind
 ('state', 'entity')
->>> parse_value("ARM", "entity"), parse_value("ir:allyOf", None)
-(<NamedNode value=https://ir-kg.org/resource/ARM>, <NamedNode value=https://ir-kg.org/ontology#allyOf>)
+>>> parse_value("ARM", "entity"), parse_value("ir:memberOf", None)
+(<NamedNode value=https://ir-kg.org/resource/ARM>, <NamedNode value=https://ir-kg.org/ontology#memberOf>)
+>>> parse_value("memberOff", "predicate")
+Traceback (most recent call last):
+...
+kg.rdf.query.QueryError: 'memberOff' is not a predicate of the ontology in use
 """
 
 from __future__ import annotations
@@ -36,8 +43,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.rdf.convert import PREFIXES, document_iri, entity_iri
-from kg.vocab import IR, ontology_path
+from kg.rdf.convert import document_iri, entity_iri, prefixes
+from kg.vocab import load_vocabulary, ontology_path
 
 __all__ = [
     "KINDS",
@@ -111,13 +118,16 @@ def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
     try:
         if value.startswith("<") and value.endswith(">"):
             return ox.NamedNode(value[1:-1])
-        prefixed = _PREFIXED.match(value)
-        if prefixed and prefixed.group(1) in PREFIXES and kind not in ("date", "string", "integer"):
-            return ox.NamedNode(PREFIXES[prefixed.group(1)] + prefixed.group(2))
+        prefixed, bound = _PREFIXED.match(value), prefixes()
+        if prefixed and prefixed.group(1) in bound and kind not in ("date", "string", "integer"):
+            return ox.NamedNode(bound[prefixed.group(1)] + prefixed.group(2))
         if kind == "entity":
             return ox.NamedNode(entity_iri(value))
         if kind == "predicate":
-            return ox.NamedNode(str(IR[value]))
+            predicate = load_vocabulary().get(value)
+            if predicate is None:
+                raise QueryError(f"{value!r} is not a predicate of the ontology in use")
+            return ox.NamedNode(str(predicate.iri))
         if kind == "document":
             return ox.NamedNode(document_iri(value))
         if kind == "date":
@@ -128,6 +138,8 @@ def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
             return ox.Literal(value, datatype=ox.NamedNode(_XSD + "date"))
         if kind == "integer":
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
+    except QueryError:
+        raise
     except ValueError as error:
         raise QueryError(f"bad {kind or 'IRI'} value {value!r}: {error}") from error
     return ox.Literal(value)
@@ -153,7 +165,7 @@ def query_store(store: ox.Store, text: str, bindings: dict | None = None):
     Returns pyoxigraph's result: solutions (SELECT), a boolean (ASK) or triples.
     """
     try:
-        return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
+        return store.query(text, prefixes=prefixes(), substitutions=bindings or None)
     except SyntaxError as error:
         raise QueryError(f"SPARQL syntax error: {error}") from error
     except RuntimeError as error:
@@ -176,7 +188,7 @@ def query_rdflib(graph, text: str, bindings: dict | None = None):
     from rdflib import Variable
 
     init = {Variable(v.value): _rdflib_term(t) for v, t in (bindings or {}).items()}
-    return graph.query(text, initNs=PREFIXES, initBindings=init)
+    return graph.query(text, initNs=prefixes(), initBindings=init)
 
 
 def compact(term) -> str:
@@ -190,9 +202,10 @@ def compact(term) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.NamedNode):
-        namespace = max((ns for ns in PREFIXES.values() if term.value.startswith(ns)), key=len, default=None)
+        bound = prefixes()
+        namespace = max((ns for ns in bound.values() if term.value.startswith(ns)), key=len, default=None)
         if namespace is not None:
-            prefix = next(p for p, ns in PREFIXES.items() if ns == namespace)
+            prefix = next(p for p, ns in bound.items() if ns == namespace)
             return f"{prefix}:{term.value[len(namespace):]}"
         return f"<{term.value}>"
     return str(term)

@@ -10,7 +10,7 @@ written in one transaction (:func:`write_graph`).
 
 >>> from kg.graph import KnowledgeGraph
 >>> store = open_store(None)                      # in memory, for examples
->>> kg = KnowledgeGraph.from_rows([("d1", "2020-10-08", "ARM", "allyOf", "RUS")])
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-10-08", "ARM", "memberOf", "CSTO")])
 >>> _ = write_graph(store, kg)
 >>> n = triple_count(store)
 >>> _ = write_graph(store, kg)
@@ -74,7 +74,6 @@ EXPORT_FORMATS = {
     "graphml": None,
 }
 
-_MENTIONS = ox.NamedNode(str(IR.mentionCount))
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -214,10 +213,10 @@ def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
             insert.extend(entity_triples(node, data))
             continue
         if data["mentions"]:
-            old = stored[iri]
+            mentions, old = str(IR.mentionCount), stored[iri]
             total = sum(int(term.value) for term in old) + data["mentions"]
-            delete.extend((iri, _MENTIONS.value, _neutral(term)) for term in old)
-            insert.append((iri, _MENTIONS.value, Lit(str(total), _XSD_INTEGER)))
+            delete.extend((iri, mentions, _neutral(term)) for term in old)
+            insert.append((iri, mentions, Lit(str(total), _XSD_INTEGER)))
     insert.extend(relation_triples(kg))
     update = ""
     if delete:

@@ -1,5 +1,9 @@
 """SHACL validation of ir-kg data with ``ontology/shapes.ttl`` (pyshacl).
 
+The shapes file does not list the relation predicates: :func:`shapes_graph`
+adds them (``sh:in`` on a statement's ``rdf:predicate``) from the ontology in
+use, so a predicate added to the ontology is valid at once.
+
 >>> from rdflib import Graph, Literal
 >>> from kg.vocab import IR, IRR
 >>> from rdflib.namespace import RDF, RDFS
@@ -10,18 +14,24 @@ False
 >>> _ = data.add((IRR.ARM, IR.iso3, Literal("ARM")))
 >>> validate_graph(data).conforms
 True
+>>> from rdflib.collection import Collection
+>>> shapes = shapes_graph()
+>>> listed = next(shapes.objects(predicate_shape(shapes), SH["in"]))
+>>> sorted(str(p).rsplit("#")[1] for p in Collection(shapes, listed)) == sorted(load_vocabulary())
+True
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from kg.vocab import ontology_path
+from kg.vocab import IR, load_vocabulary, ontology_path
 
-__all__ = ["Problem", "ValidationReport", "shapes_graph", "store_to_rdflib", "validate_graph"]
+__all__ = ["Problem", "ValidationReport", "predicate_shape", "shapes_graph", "store_to_rdflib", "validate_graph"]
 
 
 @dataclass(frozen=True)
@@ -64,8 +74,24 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def shapes_graph() -> Graph:
-    return Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+def predicate_shape(shapes: Graph):
+    """The property shape of a statement's ``rdf:predicate`` in ``shapes``."""
+    for shape in sorted(shapes.subjects(SH.targetClass, IR.Statement)):
+        for prop in shapes.objects(shape, SH.property):
+            if (prop, SH.path, RDF.predicate) in shapes and (prop, SH.maxCount, None) in shapes:
+                return prop
+    raise LookupError("the shapes have no property shape for the rdf:predicate of an ir:Statement")
+
+
+def shapes_graph(ontology=None) -> Graph:
+    """``ontology/shapes.ttl``, a statement's ``rdf:predicate`` limited to the predicates of ``ontology`` (default: the one in use)."""
+    shapes = Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+    prop = predicate_shape(shapes)
+    shapes.remove((prop, SH["in"], None))
+    listed = BNode()
+    Collection(shapes, listed, [p.iri for p in load_vocabulary(ontology).values()])
+    shapes.add((prop, SH["in"], listed))
+    return shapes
 
 
 def _short(graph: Graph, term) -> str | None:
@@ -77,13 +103,13 @@ def _short(graph: Graph, term) -> str | None:
         return term.n3()
 
 
-def validate_graph(data: Graph) -> ValidationReport:
-    """Validate ``data`` against the SHACL shapes (warnings do not fail it)."""
+def validate_graph(data: Graph, ontology=None) -> ValidationReport:
+    """Validate ``data`` against the SHACL shapes of ``ontology`` (default: the one in use); warnings do not fail it."""
     import pyshacl
 
     from kg.rdf.convert import bind_prefixes
 
-    conforms, results, text = pyshacl.validate(data, shacl_graph=shapes_graph(), allow_warnings=True)
+    conforms, results, text = pyshacl.validate(data, shacl_graph=shapes_graph(ontology), allow_warnings=True)
     if not isinstance(results, Graph):
         raise RuntimeError(f"SHACL validation could not run: {text.strip()}")
     bind_prefixes(results)
