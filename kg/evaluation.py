@@ -3,15 +3,16 @@
 A relation is the key (subject, predicate, object, modality), unordered for
 symmetric predicates. A system relation with a person as subject or object
 also counts at state level, the person replaced by whatever the same
-document's output makes them ``leaderOf`` / ``officialOf``. Matching an
+document's output makes them leader or official of (the role predicates:
+those whose ``rdfs:domain`` is ``ir:Person``). Matching an
 optional relation counts neither way. ``attributed_to`` and ``denied_by``
 are scored on matched relations.
 
 >>> gold = {"entities": [{"id": "ARM", "type": "State"}],
-...         "relations": [{"subject": "ARM", "predicate": "allyOf", "object": "RUS", "modality": "asserted"}]}
+...         "relations": [{"subject": "ARM", "predicate": "neighbourOf", "object": "GEO", "modality": "asserted"}]}
 >>> from kg.records import Relation
 >>> score = score_document("d", gold, [{"id": "ARM", "type": "State"}],
-...                        [Relation("d", "RUS", "allyOf", "ARM")], symmetric={"allyOf"})
+...                        [Relation("d", "GEO", "neighbourOf", "ARM")], symmetric={"neighbourOf"})
 >>> score.tp, score.fp, score.fn, score.entity_hits
 (1, 0, 0, 1)
 """
@@ -23,10 +24,18 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from kg.records import Relation
+from kg.vocab import load_vocabulary
 
-__all__ = ["DocScore", "Report", "score_document", "prf"]
+__all__ = ["DocScore", "Report", "role_predicates", "score_document", "prf"]
 
-_ROLE_PREDICATES = ("leaderOf", "officialOf")
+
+def role_predicates() -> frozenset[str]:
+    """The predicates that give a person a role for a state or organisation: those whose domain is ``ir:Person``.
+
+    >>> len(role_predicates()) > 0, all(load_vocabulary()[p].cameo is None for p in role_predicates())
+    (True, True)
+    """
+    return frozenset(name for name, p in load_vocabulary().items() if p.domain == ("Person",))
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -66,9 +75,9 @@ class DocScore:
     denial_total: int = 0
 
 
-def _lifted_keys(rel: Relation, roles: dict[str, set[str]], symmetric: set[str]) -> set[tuple]:
+def _lifted_keys(rel: Relation, roles: dict[str, set[str]], symmetric: set[str], role_names: frozenset[str]) -> set[tuple]:
     keys = {_key(*rel.key(), symmetric)}
-    if rel.predicate in _ROLE_PREDICATES:
+    if rel.predicate in role_names:
         return keys
     subjects = {rel.subject} | roles.get(rel.subject, set())
     objects = {rel.object} | roles.get(rel.object, set())
@@ -114,15 +123,16 @@ def score_document(doc_id: str, gold: dict, entities: list[dict], relations: lis
     score.forbidden = sorted(f for f in gold.get("forbidden_entities", []) if f.lower() in found_ids)
 
     roles: dict[str, set[str]] = {}
+    role_names = role_predicates()
     for rel in relations:
-        if rel.predicate in _ROLE_PREDICATES:
+        if rel.predicate in role_names:
             roles.setdefault(rel.subject, set()).add(rel.object)
 
     gold_rels = {_key(g["subject"], g["predicate"], g["object"], g["modality"], symmetric): g for g in gold.get("relations", [])}
     optional = {_key(g["subject"], g["predicate"], g["object"], g["modality"], symmetric) for g in gold.get("optional_relations", [])}
     matched: dict[tuple, Relation] = {}
     for rel in relations:
-        keys = _lifted_keys(rel, roles, symmetric)
+        keys = _lifted_keys(rel, roles, symmetric, role_names)
         hits = [k for k in keys if k in gold_rels]
         if hits:
             for k in hits:

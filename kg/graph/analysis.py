@@ -1,15 +1,15 @@
 """Questions asked of a :class:`~kg.graph.KnowledgeGraph`: pure functions, graph first.
 
 >>> from kg.graph import KnowledgeGraph
+>>> hostile = min(load_vocabulary().values(), key=lambda p: (p.goldstein, p.name))  # the most hostile predicate
 >>> kg = KnowledgeGraph.from_rows([
-...     ("d1", "2020-09-27", "ARM", "conflictWith", "AZE"),
-...     ("d1", "2020-09-27", "ARM", "allyOf", "RUS"),
-...     ("d2", "2020-10-10", "RUS", "mediates", "ARM"),
+...     ("d1", "2020-09-27", "ARM", hostile.name, "AZE"),
+...     ("d1", "2020-09-27", "ARM", "memberOf", "CSTO"),
 ... ])
 >>> neighbours(kg, "ARM")
-['AZE', 'RUS']
->>> goldstein_balance(kg)[("ARM", "AZE")]
--10.0
+['AZE', 'CSTO']
+>>> goldstein_balance(kg)[("ARM", "AZE")] == hostile.goldstein < 0
+True
 """
 
 from __future__ import annotations
@@ -72,10 +72,10 @@ def neighbours(
     or ``"both"``; symmetric predicates count in every direction.
 
     >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "memberOf", "CSTO"),
-    ...                                ("d1", None, "ARM", "allyOf", "RUS")])
+    ...                                ("d1", None, "ARM", "neighbourOf", "GEO")])
     >>> neighbours(kg, "CSTO", "memberOf"), neighbours(kg, "CSTO", "memberOf", direction="out")
     (['ARM'], [])
-    >>> neighbours(kg, "RUS", "allyOf", direction="out")
+    >>> neighbours(kg, "GEO", "neighbourOf", direction="out")
     ['ARM']
     """
     if direction not in ("in", "out", "both"):
@@ -92,10 +92,11 @@ def neighbours(
 def dyad_history(kg: KnowledgeGraph, a: str, b: str, *, modality: str | Iterable[str] | None = None) -> list[DyadEvent]:
     """Every piece of evidence between ``a`` and ``b`` (either direction), oldest first.
 
-    >>> kg = KnowledgeGraph.from_rows([("d2", "2020-10-10", "AZE", "accuses", "ARM"),
-    ...                                ("d1", "2020-09-27", "ARM", "conflictWith", "AZE", "claimed")])
+    >>> kg = KnowledgeGraph.from_rows([("d2", "2020-10-10", "AZE", "neighbourOf", "ARM"),
+    ...                                ("d1", "2020-09-27", "ARM", "memberOf", "CSTO"),
+    ...                                ("d1", "2020-09-27", "ARM", "neighbourOf", "AZE", "claimed")])
     >>> [(e.date, e.subject, e.predicate, e.modality) for e in dyad_history(kg, "ARM", "AZE")]
-    [('2020-09-27', 'ARM', 'conflictWith', 'claimed'), ('2020-10-10', 'AZE', 'accuses', 'asserted')]
+    [('2020-09-27', 'ARM', 'neighbourOf', 'claimed'), ('2020-10-10', 'ARM', 'neighbourOf', 'asserted')]
     """
     events = []
     for s, o, data in _edges_of(kg, a, None, _as_set(modality)):
@@ -112,11 +113,14 @@ def goldstein_balance(kg: KnowledgeGraph) -> dict[tuple[str, str], float]:
     Keys are sorted pairs; the most cooperative dyad comes first, the most
     hostile last. Each piece of evidence counts once.
 
-    >>> kg = KnowledgeGraph.from_rows([("d1", None, "AZE", "accuses", "ARM"),
-    ...                                ("d2", None, "ARM", "accuses", "AZE"),
-    ...                                ("d2", None, "RUS", "talksWith", "ARM")])
-    >>> goldstein_balance(kg)
-    {('ARM', 'RUS'): 1.0, ('ARM', 'AZE'): -4.0}
+    >>> scores = {p.name: p.goldstein for p in load_vocabulary().values() if p.cameo}  # the event predicates
+    >>> hostile, friendly = min(scores, key=scores.get), max(scores, key=scores.get)
+    >>> kg = KnowledgeGraph.from_rows([("d1", None, "AZE", hostile, "ARM"),
+    ...                                ("d2", None, "ARM", hostile, "AZE"),
+    ...                                ("d2", None, "RUS", friendly, "ARM")])
+    >>> balance = goldstein_balance(kg)
+    >>> list(balance), balance[("ARM", "AZE")] == 2 * scores[hostile]
+    ([('ARM', 'RUS'), ('ARM', 'AZE')], True)
     """
     vocabulary = load_vocabulary()
     totals: dict[tuple[str, str], float] = {}
@@ -155,10 +159,10 @@ def centrality(
     ``measure`` is ``"degree"``, ``"betweenness"`` or ``"pagerank"`` (weighted
     by support).
 
-    >>> kg = KnowledgeGraph.from_rows([("d1", None, "RUS", "mediates", "ARM"),
-    ...                                ("d1", None, "RUS", "mediates", "AZE")])
+    >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "memberOf", "CSTO"),
+    ...                                ("d1", None, "RUS", "memberOf", "CSTO")])
     >>> next(iter(centrality(kg)))
-    'RUS'
+    'CSTO'
     """
     simple = _undirected(kg, predicate, modality)
     simple.add_nodes_from(kg.graph.nodes)
@@ -176,9 +180,9 @@ def centrality(
 def communities(kg: KnowledgeGraph, *, modality: str | Iterable[str] | None = "asserted", seed: int = 0) -> list[set[str]]:
     """Louvain communities of the entities that have a relation, largest first (deterministic for a seed).
 
-    >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "allyOf", "RUS"), ("d1", None, "AZE", "allyOf", "TUR")])
+    >>> kg = KnowledgeGraph.from_rows([("d1", None, "ARM", "neighbourOf", "GEO"), ("d1", None, "AZE", "neighbourOf", "TUR")])
     >>> [sorted(community) for community in communities(kg)]
-    [['ARM', 'RUS'], ['AZE', 'TUR']]
+    [['ARM', 'GEO'], ['AZE', 'TUR']]
     """
     graph = _undirected(kg, modality=modality, loops=False)
     if graph.number_of_edges() == 0:

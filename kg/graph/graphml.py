@@ -6,12 +6,12 @@ left out.
 
 >>> import io, networkx as nx
 >>> from kg.graph import KnowledgeGraph
->>> kg = KnowledgeGraph.from_rows([("d1", "2020-10-08", "ARM", "allyOf", "RUS")])
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-10-08", "ARM", "memberOf", "CSTO")])
 >>> stream = io.BytesIO()
 >>> write_graphml(kg, stream)
 >>> back = nx.read_graphml(io.BytesIO(stream.getvalue()))
 >>> back.nodes["ARM"]["label"], list(back.edges(data="predicate"))
-('Armenia', [('ARM', 'RUS', 'allyOf')])
+('Armenia', [('ARM', 'CSTO', 'memberOf')])
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = ["flat_graph", "write_graphml"]
 
 
 def flat_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """A copy of ``kg.graph`` with scalar attributes only and string edge keys (``allyOf/asserted``)."""
+    """A copy of ``kg.graph`` with scalar attributes only and string edge keys (``memberOf/asserted``)."""
     flat = nx.MultiDiGraph()
     for node, data in sorted(kg.nodes(data=True)):
         flat.add_node(node, **{k: v for k, v in data.items() if v is not None})

@@ -18,20 +18,20 @@ graph (same id or same text) changes nothing.
 >>> def article(doc, date, subject, object):
 ...     ents = (Entity(doc, subject, "State", subject, (Mention(subject, 0, 3),)),
 ...             Entity(doc, object, "State", object))
-...     rel = Relation(doc, subject, "allyOf", object, date=date, confidence=0.8)
+...     rel = Relation(doc, subject, "neighbourOf", object, date=date, confidence=0.8)
 ...     return Extraction(Document(doc, f"{subject} and {object}.", date), ents, (rel,))
 >>> kg = KnowledgeGraph(entries={})
->>> kg.add_extraction(article("d1", "2020-10-08", "RUS", "ARM"))
+>>> kg.add_extraction(article("d1", "2020-10-08", "GEO", "ARM"))
 True
->>> kg.add_extraction(article("d2", "2021-01-05", "ARM", "RUS"))
+>>> kg.add_extraction(article("d2", "2021-01-05", "ARM", "GEO"))
 True
->>> kg.add_extraction(article("d2", "2021-01-05", "ARM", "RUS"))
+>>> kg.add_extraction(article("d2", "2021-01-05", "ARM", "GEO"))
 False
->>> edge = kg.edge("RUS", "allyOf", "ARM")
+>>> edge = kg.edge("GEO", "neighbourOf", "ARM")
 >>> edge["support"], edge["first_seen"], edge["last_seen"], kg.nodes["ARM"]["mentions"]
 (2, '2020-10-08', '2021-01-05', 1)
 >>> list(kg.graph.edges(keys=True))
-[('ARM', 'RUS', ('allyOf', 'asserted'))]
+[('ARM', 'GEO', ('neighbourOf', 'asserted'))]
 """
 
 from __future__ import annotations
@@ -224,8 +224,8 @@ class KnowledgeGraph:
         For examples, notebooks and tests: each distinct ``doc`` becomes a
         document; entity types and labels come from the gazetteer.
 
-        >>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "conflictWith", "AZE")])
-        >>> kg.nodes["AZE"]["label"], kg.edge("AZE", "conflictWith", "ARM")["support"]
+        >>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "neighbourOf", "AZE")])
+        >>> kg.nodes["AZE"]["label"], kg.edge("AZE", "neighbourOf", "ARM")["support"]
         ('Azerbaijan', 1)
         """
         kg = cls(**options)

@@ -23,12 +23,12 @@ heading), and a ``Content-Security-Policy`` forbids every request.
   (:func:`kg.viz.layout.layout`) and physics stays off.
 
 >>> from kg.graph import KnowledgeGraph
->>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "accuses", "AZE")])
+>>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "neighbourOf", "AZE")])
 >>> page = to_html(kg)
 >>> page.startswith("<!DOCTYPE html>"), "https://cdn" in page
 (True, False)
 >>> element_ids(kg)
-(['ARM', 'AZE'], ['ARM|accuses|asserted|AZE'])
+(['ARM', 'AZE'], ['ARM|neighbourOf|asserted|AZE'])
 """
 
 from __future__ import annotations
@@ -411,7 +411,9 @@ def _legend(nodes: list[dict], edges: list[dict]) -> dict:
     directed = any(e["arrows"]["to"]["enabled"] and e["modality"] != "negated" for e in edges)
     return {
         "types": [(t, *NODE_STYLES[t]) for t in NODE_STYLES if t in types],
-        "polarities": [(p, *POLARITY_COLOURS[p]) for p in POLARITY_COLOURS if p in polarities],
+        # a polarity that an ontology of one's own adds is drawn (and listed) in the structural colours
+        "polarities": [(p, *POLARITY_COLOURS[p]) for p in POLARITY_COLOURS if p in polarities]
+        + [(p, *POLARITY_COLOURS["structural"]) for p in sorted(polarities - POLARITY_COLOURS.keys() - {"reference"})],
         "modalities": [(m, MODALITY_DASHES[m]) for m in MODALITY_DASHES if m in modalities],
         "directed": directed,
         "reference": any(e["modality"] == "reference" for e in edges),
