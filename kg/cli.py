@@ -22,6 +22,26 @@ LanguagesOption = typer.Option(
 )
 
 
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    ontology: Optional[Path] = typer.Option(
+        None, "--ontology", help="Ontology (Turtle) to read the relation vocabulary from (default: ontology/ir.ttl or $KG_ONTOLOGY)."
+    ),
+):
+    # Options of every command. The ontology is made the one in use (KG_ONTOLOGY) for the
+    # whole command, so that extraction, RDF, validation, queries and pages all follow it.
+    from kg.vocab import load_ontology, use_ontology
+
+    try:
+        if ontology is not None:
+            ctx.with_resource(use_ontology(ontology))
+        elif os.environ.get("KG_ONTOLOGY"):
+            load_ontology()
+    except (OSError, ValueError, SyntaxError) as error:
+        _fail(f"--ontology / $KG_ONTOLOGY: {error}")
+
+
 def _settings(model: str | None, languages: str | None = None, **changes) -> Settings:
     return Settings().replace(model=model, languages=language_codes(languages) if languages else None, **changes)
 
@@ -294,7 +314,7 @@ def query(
     params: List[str] = typer.Option([], "--param", help="key=value, bound to ?key (e.g. state=ARM); repeatable."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
 ):
-    """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms are pre-bound."""
+    """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms (and any the ontology declares) are pre-bound."""
     from kg.rdf.query import QueryError, load_query, named_queries, query_store, serialize_results, substitutions
 
     if output_format not in ("table", "csv", "json"):
@@ -393,7 +413,7 @@ def validate(
         False, "--facts", help="Also list text-derived relations that contradict the reference facts (borders, memberships, terms)."
     ),
 ):
-    """Check the store against ontology/shapes.ttl (SHACL), and with --facts against the reference facts; exit 1 on a problem."""
+    """Check the store against ontology/shapes.ttl (SHACL; predicates: those of the ontology in use), and with --facts against the reference facts; exit 1 on a problem."""
     from kg.rdf.validate import store_to_rdflib, validate_graph
 
     target = _open_store(store, read_only=True)
