@@ -31,12 +31,14 @@ def _options(
 ):
     # Options of every command. The ontology is made the one in use (KG_ONTOLOGY) for the
     # whole command, so that extraction, RDF, validation, queries and pages all follow it.
+    if ontology is None and not os.environ.get("KG_ONTOLOGY"):
+        return
     from kg.vocab import load_ontology, use_ontology
 
     try:
         if ontology is not None:
             ctx.with_resource(use_ontology(ontology))
-        elif os.environ.get("KG_ONTOLOGY"):
+        else:
             load_ontology()
     except (OSError, ValueError, SyntaxError) as error:
         _fail(f"--ontology / $KG_ONTOLOGY: {error}")
