@@ -173,6 +173,8 @@ def test_vocab_closed_namespace_rejects_unknown_terms():
         IR.memberOff
     with pytest.raises(KeyError):
         IR["memberOff"]
+    with pytest.raises(UnknownTerm, match="not declared in the ontology in use"):
+        IR.signsAgreementWth
     assert not hasattr(IR, "signsAgreementWth")
     assert "memberOff" not in IR and IR._NS["memberOff"] not in IR
     assert IR.memberOf == URIRef("https://ir-kg.org/ontology#memberOf") == IR["memberOf"]

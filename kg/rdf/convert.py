@@ -86,8 +86,6 @@ PREFIXES = {
 }
 
 
-
-
 def prefixes(ontology=None) -> dict[str, str]:
     """The prefixes ``kg query`` pre-binds: :data:`PREFIXES` and those the ontology (default: the one in use) declares.
 
