@@ -24,18 +24,9 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from kg.records import Relation
-from kg.vocab import load_vocabulary
+from kg.vocab import load_vocabulary, role_predicates
 
 __all__ = ["DocScore", "Report", "role_predicates", "score_document", "prf"]
-
-
-def role_predicates() -> frozenset[str]:
-    """The predicates that give a person a role for a state or organisation: those whose domain is ``ir:Person``.
-
-    >>> len(role_predicates()) > 0, all(load_vocabulary()[p].cameo is None for p in role_predicates())
-    (True, True)
-    """
-    return frozenset(name for name, p in load_vocabulary().items() if p.domain == ("Person",))
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -53,6 +53,7 @@ __all__ = [
     "active_ontology",
     "load_ontology",
     "load_vocabulary",
+    "role_predicates",
     "ontology_path",
     "symmetric_predicates",
     "use_ontology",
@@ -250,3 +251,12 @@ class IR(DefinedNamespace, metaclass=_OntologyTerms):
 
     _NS = _IR_NS
     _fail = True
+
+
+def role_predicates() -> frozenset[str]:
+    """The predicates that give a person a role for a state or organisation: those whose domain is ``ir:Person``.
+
+    >>> len(role_predicates()) > 0, all(load_vocabulary()[p].cameo is None for p in role_predicates())
+    (True, True)
+    """
+    return frozenset(name for name, p in load_vocabulary().items() if p.domain == ("Person",))

@@ -140,7 +140,6 @@ def test_vocab_single_source_structural_predicates_named_only_by_reference_modul
     assert not found, "structural predicates named in code outside kg/reference:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=True, reason="kg/resolve/terms.py lists the role predicates (_ROLES); its owner is to read them from kg.vocab")
 def test_vocab_single_source_resolver_names_no_structural_predicate():
     assert not _structural_names_in_code([PACKAGE / "resolve" / "terms.py"])
 

@@ -3,7 +3,7 @@
 An office is a title (``President``, ``Prime Minister``, ``Foreign Minister``
 ...) of a state or organisation; the title is matched whole and without regard
 to case, so "President" is not "Vice President" or "Acting President". A role
-(``leaderOf`` / ``officialOf``) stands for every title of that role. Dates are
+(a predicate whose domain is a person, as the leader's) stands for every title of that role. Dates are
 ``YYYY-MM-DD``, or ``YYYY`` / ``YYYY-MM`` for any day of that year or month.
 On the day one term ends and the next begins, the incoming holder comes first.
 
@@ -24,10 +24,10 @@ from datetime import date as Date
 
 from kg.resolve.names import name_key
 from kg.resolve.tables import Gazetteer, PersonTerm, cached_gazetteer
+from kg.vocab import role_predicates
 
 __all__ = ["date_bounds", "holds_office", "office_holder", "office_holders", "offices_on", "parse_office", "term_overlaps"]
 
-_ROLES = ("leaderOf", "officialOf")
 _OF = re.compile(r"^(?:the\s+)?(?P<office>.+?)\s+of\s+(?:the\s+)?(?P<place>.+)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^(?P<place>.+?)(?:'s|’s)\s+(?P<office>.+)$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -66,7 +66,7 @@ def term_overlaps(term: PersonTerm, date: str | None) -> bool:
 
 
 def _same_office(term: PersonTerm, office: str) -> bool:
-    return office in _ROLES and term.role == office or name_key(term.office) == name_key(office)
+    return office in role_predicates() and term.role == office or name_key(term.office) == name_key(office)
 
 
 def _place_ids(gazetteer: Gazetteer) -> dict[str, set[str]]:
