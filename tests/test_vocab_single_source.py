@@ -277,3 +277,39 @@ def test_vocab_alternative_ontology_end_to_end(copy, tmp_path):
     assert drawn.exit_code == 0, drawn.output
     html = page.read_text(encoding="utf-8")
     assert "test partner of" in html and "cooperative" in html
+
+
+def test_vocab_a_new_symmetric_predicate_needs_the_ontology_and_one_cue_line(copy, tmp_path):
+    """Adding a predicate is one entry in the ontology and one cue class in the cue data: it is then extracted
+    once per pair, stored, queried, validated and drawn, with no Python change."""
+    import json
+    import shutil
+
+    from kg.nlp import Pipeline, build_nlp
+    from kg.records import Document
+    from kg.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE / "data", data)
+    cue = {"class": "partner", "predicate": NEW_PREDICATE, "verbs": ["partner"], "verb_preps": {"partner": ["with"]},
+           "nouns": ["partnership"], "preps": ["with", "between"], "reciprocal_verbs": ["partner"],
+           "examples": [{"text": "Chile partnered with Peru.", "expect": ["CHL", NEW_PREDICATE, "PER", "asserted"]},
+                        {"text": "Chile and Peru partnered in 2020.", "expect": ["CHL", NEW_PREDICATE, "PER", "asserted"]}]}
+    with open(data / "cues.jsonl", "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(cue) + "\n")
+
+    with use_ontology(copy):
+        pipeline = Pipeline(Settings(), build_nlp(data_dir=str(data)))
+        text = "Chile partnered with Peru on Monday. Chile and Peru partnered again, and the partnership between Chile and Peru grew."
+        extraction = pipeline.extract(Document("t", text, "2024-05-06"))
+        found = [r for r in extraction.relations if r.predicate == NEW_PREDICATE]
+        assert [(r.subject, r.object) for r in found] == [("CHL", "PER")], found  # once per pair, not once each way
+        graph = KnowledgeGraph.from_extractions([extraction])
+        store_path = tmp_path / "partner.store"
+        write_graph(open_store(store_path), graph)
+        html = graph.to_html()
+    assert "test partner of" in html
+    checked = _run("--ontology", copy, "validate", store_path)
+    assert checked.exit_code == 0, checked.output
+    answered = _run("--ontology", copy, "query", store_path, f"SELECT ?x WHERE {{ ?x ir:{NEW_PREDICATE} irr:PER }}", "--format", "csv")
+    assert answered.exit_code == 0 and "https://ir-kg.org/resource/CHL" in answered.output, answered.output
