@@ -369,18 +369,49 @@ def _print_results(result) -> None:
 @app.command()
 def export(
     store: str = StoreArgument,
-    output_format: str = typer.Option(..., "--format", help="ttl, nt, nq, jsonld or graphml."),
+    output_format: str = typer.Option(
+        ..., "--format",
+        help="ttl, nt, nq, jsonld or graphml (the graph); events (GDELT 2.0-shaped event table: CSV, "
+        "or Parquet for a .parquet file), events-parquet, or plover (PLOVER JSON Lines)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: stdout)."),
+    structural: bool = typer.Option(
+        False, "--structural", help="Event formats: add statements without a CAMEO code (memberOf, leaderOf ...)."),
+    modality: Optional[list[str]] = typer.Option(
+        None, "--modality", help="Event formats: only this modality (repeatable; default all four)."),
 ):
     """Write the whole store in one format; a file is written atomically (temporary file, then rename)."""
+    from kg.rdf.events import EVENT_FORMATS
     from kg.rdf.store import EXPORT_FORMATS, export_store
 
-    if output_format not in EXPORT_FORMATS:
-        _fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {output_format!r}")
+    if output_format not in EXPORT_FORMATS and output_format not in EVENT_FORMATS:
+        _fail(f"--format must be one of {', '.join([*EXPORT_FORMATS, *EVENT_FORMATS])}, not {output_format!r}")
+    if output_format in EVENT_FORMATS:
+        _export_events(store, output_format, output, structural, modality)
+        return
     target = _open_store(store, read_only=True)
     export_store(target, output if output is not None else sys.stdout.buffer, output_format)
     if output is None:
         sys.stdout.flush()
+
+
+def _export_events(store: str, output_format: str, output: Optional[Path], structural: bool,
+                   modality: Optional[list[str]]) -> None:
+    from kg.rdf.events import export_events, output_kind
+    from kg.records import MODALITIES
+
+    unknown = [m for m in modality or () if m not in MODALITIES]
+    if unknown:
+        _fail(f"--modality must be one of {', '.join(MODALITIES)}, not {unknown[0]!r}")
+    kind = output_kind(output_format, output)
+    if kind == "parquet" and output is None and sys.stdout.isatty():
+        _fail("Parquet is binary: give -o FILE.parquet or redirect stdout")
+    target = _open_store(store, read_only=True)
+    stream = output if output is not None else (sys.stdout.buffer if kind == "parquet" else sys.stdout)
+    count = export_events(target, stream, kind, structural=structural, modalities=modality or None)
+    if output is None:
+        sys.stdout.flush()
+    else:
+        typer.echo(f"kg export: {count} events written to {output}", err=True)
 
 
 @app.command()
