@@ -375,7 +375,7 @@ def export(
         "or Parquet for a .parquet file), events-parquet, or plover (PLOVER JSON Lines)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: stdout)."),
     structural: bool = typer.Option(
-        False, "--structural", help="Event formats: add statements without a CAMEO code (memberOf, leaderOf ...)."),
+        False, "--structural", help="Event formats: add statements without a CAMEO code (membership, roles ...)."),
     modality: Optional[list[str]] = typer.Option(
         None, "--modality", help="Event formats: only this modality (repeatable; default all four)."),
 ):

@@ -19,10 +19,11 @@ table (:data:`COLUMNS`), :func:`plover_record` its PLOVER record.
 
 >>> from kg.graph import KnowledgeGraph
 >>> from kg.rdf.store import open_store, write_graph
+>>> consult = next(n for n, p in load_vocabulary().items() if p.cameo == "04" and p.symmetric)  # CAMEO 04: consult
 >>> store = open_store(None)
 >>> _ = write_graph(store, KnowledgeGraph.from_rows([
 ...     ("d1", "2020-10-08", "vladimir-putin", "leaderOf", "RUS"),
-...     ("d1", "2020-10-08", "vladimir-putin", "talksWith", "ilham-aliyev")]))
+...     ("d1", "2020-10-08", "vladimir-putin", consult, "ilham-aliyev")]))
 >>> (event,) = events(store)
 >>> row = gdelt_row(event)
 >>> row["Actor1Code"], row["Actor1CountryCode"], row["Actor1Type1Code"], row["EventRootCode"], row["QuadClass"]
