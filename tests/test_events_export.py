@@ -47,14 +47,18 @@ def _extractions() -> list[Extraction]:
     ]
 
 
-@pytest.fixture(scope="module")
-def store():
+def _store(location=None):
     kg = KnowledgeGraph()
     for extraction in _extractions():
         kg.add_extraction(extraction)
-    store = open_store(None)
+    store = open_store(location)
     write_graph(store, kg)
     return store
+
+
+@pytest.fixture(scope="module")
+def store():
+    return _store()
 
 
 @pytest.fixture(scope="module")
@@ -150,11 +154,7 @@ def test_plover_records(store, tmp_path):
 
 def test_kg_export_events_from_the_command_line(tmp_path):
     location = tmp_path / "store"
-    kg = KnowledgeGraph()
-    for extraction in _extractions():
-        kg.add_extraction(extraction)
-    store = open_store(location)
-    write_graph(store, kg)
+    store = _store(location)
     del store
     gc.collect()
     csv_path, parquet_path = tmp_path / "e.csv", tmp_path / "e.parquet"
