@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
 from kg.ingest.clean import _CONTROL, clean_text
-from kg.ingest.html import html_to_document_fields
 from kg.records import Document
 
 __all__ = ["IngestError", "folder_files", "read_folder", "read_inputs", "read_path", "read_jsonl", "content_id", "normalise_date"]
@@ -28,8 +27,10 @@ __all__ = ["IngestError", "folder_files", "read_folder", "read_inputs", "read_pa
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}  # kg.ingest.feeds
+WARC_SUFFIXES = {".warc", ".warc.gz"}  # kg.ingest.warc, read as a stream
 #: What a folder is searched for; other files in it are reported, not read.
-READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -142,7 +143,7 @@ def folder_files(folder: Path) -> Iterator[Path | IngestError]:
     for child in sorted(p for p in folder.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in child.relative_to(folder).parts):
             continue
-        if child.suffix.lower() in READABLE_SUFFIXES:
+        if child.suffix.lower() in READABLE_SUFFIXES or child.name.lower().endswith(".warc.gz"):
             yield child
         else:
             kinds = ", ".join(sorted(s for s in READABLE_SUFFIXES if s))
@@ -168,6 +169,15 @@ def read_path(path: Path | str, default_date: str | None = None) -> Iterator[Doc
     if not path.exists():
         yield IngestError(name, None, "no such file or folder")
         return
+    if path.name.lower().endswith(tuple(WARC_SUFFIXES)):  # a web archive: streamed, never read whole
+        from kg.ingest.warc import read_warc
+
+        try:
+            with open(path, "rb") as stream:
+                yield from read_warc(stream, name, default_date)
+        except OSError as error:
+            yield IngestError(name, None, f"cannot read: {error.strerror}")
+        return
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -182,7 +192,17 @@ def read_path(path: Path | str, default_date: str | None = None) -> Iterator[Doc
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(text.splitlines(keepends=True), name, default_date)
         return
-    fields = html_to_document_fields(text) if suffix in HTML_SUFFIXES else {"text": text}
+    if suffix in FEED_SUFFIXES:
+        from kg.ingest.feeds import read_feed
+
+        yield from read_feed(raw, name, default_date)
+        return
+    if suffix in HTML_SUFFIXES:
+        from kg.ingest.article import article_fields
+
+        fields = article_fields(text)
+    else:
+        fields = {"text": text}
     if not clean_text(fields["text"]):
         yield IngestError(name, None, "empty document")
         return

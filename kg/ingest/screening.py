@@ -1,7 +1,11 @@
 """Screen documents before extraction: language, size, duplicate ids.
 
 - Text in a language the pipeline has no model for is skipped and reported
-  with the detected language (langdetect, seeded so runs are deterministic).
+  with the detected language (:mod:`kg.ingest.language`, py3langid); text
+  whose language cannot be told is kept.
+- A page (a document with a URL) seen before — the same URL, or the same
+  text as another page (a syndicated article, a page crawled twice) — is
+  dropped and reported, like an exact repeat.
 - A document longer than ``max_chars`` is split at paragraph (or sentence)
   boundaries into parts ``ID#1``, ``ID#2`` … — never dropped.
 - A second document with an id already seen is renamed ``ID~HASH`` and
@@ -15,32 +19,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from typing import Iterable, Iterator
 
 from kg.ingest.files import IngestError, content_id
+from kg.ingest.language import detect_language
 from kg.records import Document
 
 __all__ = ["detect_language", "split_document", "screen"]
 
 MAX_CHARS = 100_000
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, or ``None`` when too short to tell."""
-    sample = text[:2000]
-    if sum(c.isalpha() for c in sample) < 60:
-        return None
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = 0
-    try:
-        return detect(sample)
-    except LangDetectException:
-        return None
 
 
 def _cut(text: str, max_chars: int) -> int:
@@ -66,9 +57,33 @@ def split_document(document: Document, max_chars: int = MAX_CHARS) -> Iterator[D
             yield replace(document, id=f"{document.id}#{number}", text=part)
 
 
+def _key(kind: str, value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{kind}\0{value}".encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _repeat(item: Document, digest: str, seen: dict[str, str], pages: dict[int, str]) -> str | None:
+    """Why the page ``item`` repeats one seen before (same URL, or same text under another id), else ``None``.
+
+    Pages are documents with a URL (web pages, feed items, archive records);
+    an exact repeat (same id, same text) is left to the id check, and a
+    plain document whose id was seen with another text is renamed there.
+    """
+    if not item.url:
+        return None
+    keys = [("URL", _key("url", item.url)), ("text", _key("text", digest))]
+    for kind, key in keys:
+        first = pages.get(key)
+        if first is not None and not (first == item.id and seen.get(item.id) == digest):
+            return f"document {item.id!r} has the same {kind} as {first!r}, skipped"
+    for _, key in keys:
+        pages.setdefault(key, item.id)
+    return None
+
+
 def screen(items: Iterable, languages: tuple[str, ...] = ("en",), max_chars: int = MAX_CHARS) -> Iterator:
     """Documents fit for extraction, and an :class:`IngestError` for each problem."""
     seen: dict[str, str] = {}
+    pages: dict[int, str] = {}  # hash of a URL or of a text -> the id of the first document with it
     for item in items:
         if isinstance(item, IngestError):
             yield item
@@ -79,6 +94,10 @@ def screen(items: Iterable, languages: tuple[str, ...] = ("en",), max_chars: int
             yield IngestError(name, line, f"document {item.id!r} is in language {language!r}, skipped (no model configured)")
             continue
         digest = content_id(item.text)
+        repeat = _repeat(item, digest, seen, pages)
+        if repeat:
+            yield IngestError(name, line, repeat)
+            continue
         if item.id in seen:
             if seen[item.id] == digest:
                 yield IngestError(name, line, f"document {item.id!r} repeated, skipped")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from kg.ingest import IngestError, folder_files, read_inputs, read_jsonl, read_path
-from kg.ingest.files import JSONL_SUFFIXES, read_folder
+from kg.ingest.files import JSONL_SUFFIXES, WARC_SUFFIXES, read_folder
 from kg.records import Document
 
 __all__ = ["count_inputs", "stream_inputs"]
@@ -94,7 +94,8 @@ def _count_lines(path: Path) -> int:
 
 
 def count_inputs(inputs: Iterable[str]) -> int | None:
-    """About how many documents the inputs hold (lines of JSON Lines, one per other file); ``None`` for stdin."""
+    """About how many documents the inputs hold (lines of JSON Lines, one per other file); ``None`` for stdin
+    and web archives (whose pages cannot be counted without reading them)."""
     total = 0
     for item in inputs:
         if item == "-":
@@ -104,6 +105,8 @@ def count_inputs(inputs: Iterable[str]) -> int | None:
         for file in files:
             if isinstance(file, IngestError):
                 continue
+            if file.name.lower().endswith(tuple(WARC_SUFFIXES)):
+                return None
             if file.suffix.lower() in JSONL_SUFFIXES:
                 try:
                     total += _count_lines(file)
