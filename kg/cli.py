@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import List, Optional
 
@@ -232,13 +232,29 @@ def bench_speed_command(
 StoreArgument = typer.Argument(..., help="Store folder (Oxigraph on disk).")
 
 
-def _open_store(location: str, **options):
+def _open_store(location: str, *, create: bool = False, **options):
+    """The store at ``location``; a folder that holds none is an error unless ``create`` (only ``kg build``
+    and ``kg enrich --create`` make stores: a mistyped name must not become a new store)."""
     from kg.rdf.store import StoreError, open_store
 
+    if not create and not location.startswith(("http://", "https://")):
+        _require_store(location)
     try:
         return open_store(location, **options)
     except StoreError as error:
         _fail(str(error))
+
+
+def _is_store(path: str) -> bool:
+    """An Oxigraph store folder (RocksDB keeps a CURRENT file), as opposed to a folder of articles."""
+    return Path(path).is_dir() and (Path(path) / "CURRENT").is_file()
+
+
+def _require_store(path: str) -> None:
+    if not Path(path).exists():
+        _fail(f"{path}: no such store (kg build creates one)")
+    if not _is_store(path):
+        _fail(f"{path}: not a store (a folder without an Oxigraph store in it)")
 
 
 @app.command()
@@ -274,12 +290,12 @@ def build(
     settings = _settings(model, languages)
     errors: list = []
     documents = _documents(inputs, date, errors, reader=stream_inputs, languages=settings.languages)
-    target = _open_store(store, update_url=update_url)
-    show = progress is not False
+    target = _open_store(store, create=True, update_url=update_url)
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
     try:
-        with BuildProgress(count_inputs(inputs) if show else None, terminal=None if show else False, write=write) as bar:
-            advance = bar.advance if show else None
+        # --no-progress: no bar and no lines (the summary below is the one line of the build)
+        with BuildProgress(count_inputs(inputs), write=write) if progress is not False else nullcontext() as bar:
+            advance = bar.advance if bar is not None else None
             if dask is not None:
                 from kg.scale.cluster import build_dask
 
@@ -321,14 +337,16 @@ def query(
 
     if output_format not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {output_format!r}")
-    if (text is None) == (name is None):
-        _fail("give a query (text or a .rq file) or --name NAME, not both")
+    if text is not None and name is not None:
+        _fail("give a query (SPARQL text or a .rq file) or --name NAME, not both")
+    listing = lambda: "\n".join(f"  {q.name}: {q.description}" for q in named_queries().values())  # noqa: E731
+    if text is None and name is None:
+        _fail(f"a query is needed: SPARQL text, a .rq file, or --name NAME of a named query:\n{listing()}")
     named = None
     if name is not None:
         queries = named_queries()
         if name not in queries:
-            listing = "\n".join(f"  {q.name}: {q.description}" for q in queries.values())
-            _fail(f"no named query {name!r}; the named queries are:\n{listing}")
+            _fail(f"no named query {name!r}; the named queries are:\n{listing()}")
         named = queries[name]
     elif text.endswith(".rq"):
         if not Path(text).is_file():
@@ -469,13 +487,14 @@ def enrich(
     borders: bool = typer.Option(False, "--borders", help="Land borders between states (GeoNames)."),
     memberships: bool = typer.Option(False, "--memberships", help="Members of international organisations, with dates."),
     leaders: bool = typer.Option(False, "--leaders", help="Terms of office of the people table."),
+    create: bool = typer.Option(False, "--create", help="Create the store if it does not exist (else: an error)."),
 ):
     """Add reference facts as ir:ReferenceStatements, apart from text-derived ones (all kinds when none is chosen)."""
     from kg.rdf.store import triple_count
     from kg.reference import enrich_store
 
     chosen = [kind for kind, wanted in (("borders", borders), ("memberships", memberships), ("leaders", leaders)) if wanted]
-    target = _open_store(store)
+    target = _open_store(store, create=create)
     try:
         report = enrich_store(target, chosen or ["borders", "memberships", "leaders"])
         triples = triple_count(target)
@@ -511,8 +530,7 @@ def serve(
 
     from kg.serve import BackendError, ServeSettings, is_loopback, serve as start
 
-    if not Path(store).is_dir():
-        _fail(f"{store}: no such store")
+    _require_store(store)
     settings = ServeSettings(timeout=timeout, max_result_bytes=int(max_result_mb * 1024 * 1024),
                              max_request_bytes=max_request_kb * 1024, max_concurrent=max_concurrent,
                              max_connections=max_connections, token=token or None)
@@ -544,8 +562,7 @@ def bench_serve_command(
     from kg.serve import BackendError
     from kg.serve.load import SPARQL_LABELS, bench_serve
 
-    if not Path(store).is_dir():
-        _fail(f"{store}: no such store")
+    _require_store(store)
     try:
         result = bench_serve(store, requests, concurrency)
     except (RuntimeError, BackendError, OSError) as error:
@@ -632,9 +649,6 @@ def bench_scale_command(
         typer.echo(note)
 
 
-def _is_store(path: str) -> bool:
-    """An Oxigraph store folder (RocksDB keeps a CURRENT file), as opposed to a folder of articles."""
-    return Path(path).is_dir() and (Path(path) / "CURRENT").is_file()
 
 
 def _split(value: Optional[str]) -> Optional[list[str]]:
@@ -663,7 +677,11 @@ def viz(
     from kg.graph import KnowledgeGraph
     from kg.viz import select, write_html
 
+    missing = [source for source in sources if source != "-" and not Path(source).exists()]
+    if missing:  # before anything is read or written: a mistyped store name must not give an empty page
+        _fail(f"{missing[0]}: no such store, file or folder")
     facts = None
+    errors: list = []
     if len(sources) == 1 and _is_store(sources[0]):
         from kg.rdf.store import load_graph
 
@@ -676,7 +694,6 @@ def viz(
     else:
         if reference:
             _fail("--reference needs a store (the reference facts are added by kg enrich)")
-        errors: list = []
         settings = _settings(model)
         graph = KnowledgeGraph.from_extractions(
             _pipeline(settings).extract_many(_documents(sources, date, errors, languages=settings.languages)))
@@ -688,6 +705,8 @@ def viz(
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"{path}: {len(view.nodes)} entities, {len(view.edges)} relations")
+    if any(e.skipped for e in errors):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -87,7 +87,7 @@ def test_cli_store_query_table_csv_and_file(seed_store, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--name", "allies-of", "SELECT * {}"], "not both"),
-    ([], "not both"),
+    ([], "a query is needed"),
     (["--name", "no-such-query"], "allies-of"),
     (["--name", "allies-of", "--param", "state"], "key=value"),
     (["--name", "allies-of", "--param", "country=ARM"], "no parameter"),

@@ -168,7 +168,7 @@ def test_enrich_removes_facts_the_tables_no_longer_give():
 
 
 def test_enrich_cli_chooses_kinds(tmp_path):
-    result = kg("enrich", tmp_path / "s", "--borders")
+    result = kg("enrich", tmp_path / "s", "--borders", "--create")  # without --create: no such store
     assert result.exit_code == 0, result.output
     edges = reference_edges(open_store(tmp_path / "s", read_only=True))
     assert {e.predicate for e in edges} == {"neighbourOf"}

@@ -3,7 +3,8 @@
 On a terminal, a rich progress bar on standard error; otherwise (a log file,
 CI, a pipe) one plain line every ``interval`` seconds and one at the end,
 handed to ``write`` (the CLI passes a function printing to standard error;
-the default is ``logging``).
+the default is ``logging``). The line at the end is written only when the
+counts changed since the last one, so a build never ends on the same line twice.
 
 >>> lines = []
 >>> with BuildProgress(10, terminal=False, write=lines.append, interval=0) as progress:
@@ -68,6 +69,7 @@ class BuildProgress:
         self._task = None
         self._start = 0.0
         self._last = 0.0
+        self._written: tuple[int, int] | None = None  # (added, skipped) of the last line written
 
     @property
     def done(self) -> int:
@@ -88,7 +90,7 @@ class BuildProgress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.stop()
-        else:
+        elif self._written != (self.added, self.skipped):
             self._line()
 
     def advance(self, added: int = 0, skipped: int = 0) -> None:
@@ -112,6 +114,7 @@ class BuildProgress:
         return self.added / elapsed if elapsed > 0 else 0.0
 
     def _line(self) -> None:
+        self._written = (self.added, self.skipped)
         rate = self.rate()
         total = f"/{self.total:,}" if self.total is not None else ""
         eta = None

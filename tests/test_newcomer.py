@@ -1,0 +1,104 @@
+"""What a newcomer meets on the command line (issue 15, items 1-7 and 9): honest exits and one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.rdf.store import open_store
+
+SEED = Path(__file__).parent / "data" / "seed.jsonl"
+runner = CliRunner()
+
+
+def kg(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Path:
+    """A real (empty) Oxigraph store, made without a model."""
+    path = tmp_path / "empty.store"
+    store = open_store(path)
+    del store  # release its lock
+    return path
+
+
+# -- 1, 2: only `kg build` (or `kg enrich --create`) makes a store -------------------------------
+
+
+def test_newcomer_viz_of_a_missing_store_fails_and_writes_nothing(tmp_path):
+    result = kg("viz", tmp_path / "nosuch.store", "-o", tmp_path / "graph.html")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"kg: error: {tmp_path / 'nosuch.store'}: no such store, file or folder"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [
+    ["enrich"], ["enrich", "--borders"], ["query", "ASK {}"], ["stats"], ["validate"], ["export", "--format", "nt"],
+    ["serve", "--port", "0"], ["viz"],
+])
+def test_newcomer_store_commands_never_create_a_store(tmp_path, command):
+    for target in (tmp_path / "typo.store", tmp_path / "articles"):
+        if target.name == "articles":
+            target.mkdir()
+            (target / "a.txt").write_text("Armenia and Russia are allies.\n", encoding="utf-8")
+            if command == ["viz"]:  # a folder of articles is an input of kg viz, not a store
+                continue
+        before = sorted(p.name for p in tmp_path.rglob("*"))
+        result = kg(command[0], target, *command[1:])
+        assert result.exit_code == 2, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(f"kg: error: {target}: no such store") or line == (
+            f"kg: error: {target}: not a store (a folder without an Oxigraph store in it)")
+        assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_newcomer_enrich_create_makes_the_store_and_enrich_opens_an_existing_one(tmp_path, empty_store):
+    made = tmp_path / "new.store"
+    created = kg("enrich", made, "--borders", "--create")
+    assert created.exit_code == 0, created.output
+    assert "reference statements" in created.stdout and (made / "CURRENT").is_file()
+    existing = kg("enrich", empty_store, "--borders")
+    assert existing.exit_code == 0, existing.output
+
+
+# -- 3: the build's last line ---------------------------------------------------------------------
+
+
+def test_newcomer_build_no_progress_prints_only_the_summary(tmp_path):
+    result = kg("build", SEED, "--store", tmp_path / "s", "--processes", "1", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("1 documents added, 0 already in the store")
+
+
+def test_newcomer_build_progress_lines_do_not_repeat_the_last_one():
+    from kg.scale.progress import BuildProgress
+
+    lines = []
+    with BuildProgress(3, terminal=False, write=lines.append, interval=0) as progress:
+        progress.advance(added=2)
+        progress.advance(added=1)
+    assert len(lines) == 2 and lines[-1].startswith("3/3 documents (3 added, 0 already stored)")
+    lines.clear()
+    with BuildProgress(3, terminal=False, write=lines.append, interval=3600) as progress:
+        progress.advance(added=3)
+    assert len(lines) == 1 and lines[0].startswith("3/3 documents (3 added")
+
+
+# -- 5: kg query without a query ------------------------------------------------------------------
+
+
+def test_newcomer_query_without_a_query_says_one_is_needed(empty_store):
+    result = kg("query", empty_store)
+    assert result.exit_code == 2
+    first, *listing = result.stderr.strip().splitlines()
+    assert first.startswith("kg: error: a query is needed") and "--name" in first and "not both" not in first
+    assert any(line.strip().startswith("allies-of: ") for line in listing)
+    both = kg("query", empty_store, "ASK {}", "--name", "allies-of")
+    assert both.exit_code == 2 and "not both" in both.stderr
