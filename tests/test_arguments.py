@@ -70,6 +70,12 @@ CASES = [
     ("event-target", "Japan criticised the joint drills of Russia and China.", ("JPN", "condemns", "CHN", "asserted"), None),
     ("event-target", "Mexico denounced Guatemala's decision to close the border.", ("MEX", "condemns", "GTM", "asserted"), None),
     ("event-target", "Kenya welcomed Ethiopia's decision to withdraw its troops.", ("KEN", "supports", "ETH", "asserted"), None),
+    # a noun in apposition to a clause ("..., a plan Y rejected") stands for the clause's act
+    ("event-target", "Chile proposed a joint commission, a plan Bolivia has rejected.", ("BOL", "rejects", "CHL", "asserted"), None),
+    ("event-target", "Peru wants Brazil to host the summit, an idea Chile condemned.", ("CHL", "condemns", "PER", "asserted"), None),
+    # each coordinated act stands for its own actor
+    ("event-target", "Peru condemned the arrests and the raid by Chile on the border post.", ("PER", "condemns", "CHL", "asserted"), None),
+    ("event-target", "Norway demanded the release of the sailors as well as an inquiry by the United Nations.", ("NOR", "demands", "UN", "asserted"), None),
     # control: the subject of "decided to", the object of "urged X to", the owner of "X's decision to"
     ("control", "Bolivia decided to recall its ambassador from Chile.", ("BOL", "severRelationsWith", "CHL", "asserted"), None),
     ("control", "Gabon and Cameroon agreed to restore diplomatic relations.", ("GAB", "restoreRelationsWith", "CMR", "asserted"), None),

@@ -232,6 +232,11 @@ class RelationExtractor:
             if not actors and cue.event_targets and target.pos_ in ("NOUN", "PROPN"):
                 # "condemned the strike by Chile", "called for the withdrawal of Russian troops"
                 actors = self._event_targets(target, subjects, resolver, previous=target in frame.patients)
+            if cue.event_targets and target.pos_ == "NOUN":
+                # "demanded the release of the crew as well as an inquiry by X": each coordinated act
+                for act in target.conjuncts:
+                    if act.pos_ == "NOUN" and not resolver.actors(act):
+                        actors = actors + self._event_targets(act, subjects, resolver, previous=False)
             if not actors and cue.object_owner and target.pos_ in ("NOUN", "PROPN") and not any(c.relational for c in self.lex.cues_for(target.lemma_.lower(), "noun")):
                 # "fired on Kyrgyz vehicles", "sanctioned Russian banks": the owner of what is struck
                 actors = [a for a in resolver.modifier_actors(target, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
@@ -366,6 +371,11 @@ class RelationExtractor:
         exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
         agents = [a for t in frame_of(noun, "noun", of_is_patient=False).agents for a in resolver.actors(t)]
         agents = [Actor(resolver.state_of(a.id), a.certainty) for a in agents if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+        if not agents:
+            # "X proposed a commission, a plan Y rejected": a noun in apposition to a clause is its act
+            clause = _apposed_clause(noun)
+            agents = [Actor(resolver.state_of(a.id), a.certainty) for t in (frame_of(clause, "verb").agents if clause is not None else ())
+                      for a in resolver.actors(t) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
         if agents:
             return _unique(agents)
         if not previous or any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in noun.children):
@@ -582,3 +592,13 @@ def _is_reciprocal(token: Token) -> bool:
 
 def _evidence(sent) -> Evidence:
     return Evidence(sent.text, sent.start_char, sent.end_char)
+
+
+def _apposed_clause(noun: Token) -> Token | None:
+    """The verb of the clause a noun stands in apposition to: "X wants Y, an idea Z rejected",
+    "X proposed a commission, a plan Z rejected"."""
+    if noun.dep_ == "npadvmod" and noun.head.pos_ in ("VERB", "AUX") and noun.i > noun.head.i:
+        return noun.head
+    if noun.dep_ == "appos" and noun.head.dep_ == "dobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+        return noun.head.head
+    return None
