@@ -234,7 +234,10 @@ def test_viz_safe_url(url, safe):
 def test_viz_html_large_graph_has_positions_and_physics_off(small_graph):
     nodes, _, options = page_data(to_html(small_graph, physics_limit=3))
     assert options["physics"]["enabled"] is False
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
+    placed = [n for n in nodes if n["degree"]]
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in placed)
+    (lone,) = [n for n in nodes if not n["degree"]]  # placed by the page if the user shows it
+    assert lone["id"] == "nagorno-karabakh" and lone["hidden"] is True and "x" not in lone
     small_nodes, _, small_options = page_data(to_html(small_graph))
     assert small_options["physics"]["enabled"] is True and "x" not in small_nodes[0]
 
@@ -398,3 +401,88 @@ def test_viz_reference_legend_row_only_when_drawn(small_graph):
 
     assert "reference fact (kg enrich)" not in to_html(small_graph)
     assert "reference fact (kg enrich)" in to_html(small_graph, reference=[Fact("ARM", "neighbourOf", "AZE", "geonames")])
+
+
+# -- what the page's script is given (issue 15; the browser side is in tests/test_page.py) ---------
+
+
+def test_viz_html_node_tooltip_lists_relations_by_predicate_and_documents(small_graph):
+    nodes, _, _ = page_data(to_html(small_graph))
+    tip = {n["id"]: n["tip"] for n in nodes}["ARM"]
+    # ARM: conflictWith AZE (symmetric, two documents, one edge), accused by AZE, mediated and supported by RUS,
+    # memberOf CSTO, claimed by ARM elsewhere (not a relation of ARM)
+    assert "relations (5)" in tip
+    assert re.search(r"<th>in conflict with —</th><td class='kg-n'>1</td><td>Azerbaijan", tip)
+    assert re.search(r"<th>← accuses</th><td class='kg-n'>1</td><td>Azerbaijan", tip)
+    assert re.search(r"<th>member of →</th><td class='kg-n'>1</td><td>Collective Security", tip)
+    assert "documents (3)" in tip and tip.index("d2") < tip.index("d1")  # the most recent first
+    lone = {n["id"]: n["tip"] for n in nodes}["nagorno-karabakh"]
+    assert "no relations shown" in lone and "documents" not in lone
+
+
+def test_viz_html_node_tooltip_counts_repeated_ends_and_cuts_long_lists():
+    kg = KnowledgeGraph(entries={})
+    for i in range(7):
+        kg.add_evidence("ARM", "accuses", f"X{i}", "asserted", _p(f"d{i}", f"2020-10-{i + 1:02d}"))
+    kg.add_evidence("ARM", "accuses", "X0", "claimed", _p("d9", "2020-11-01"))
+    nodes, _, _ = page_data(to_html(kg))
+    tip = {n["id"]: n["tip"] for n in nodes}["ARM"]
+    assert "<th>accuses →</th><td class='kg-n'>8</td><td>X0 ×2, X1, X2, X3, <i>and 3 more</i>" in tip
+    assert tip.count("<li>") == 5 and "and 3 more</div>" in tip  # 8 documents, 5 listed
+
+
+def test_viz_html_isolated_entities_hidden_and_out_of_the_layout(small_graph):
+    nodes, _, _ = page_data(to_html(small_graph))
+    hidden = {n["id"] for n in nodes if n.get("hidden")}
+    assert hidden == {"nagorno-karabakh"}
+    assert {n["id"]: n for n in nodes}["nagorno-karabakh"]["physics"] is False
+
+
+def test_viz_html_edges_carry_one_date_per_document_for_the_time_slider(small_graph):
+    page = to_html(small_graph)
+    _, edges, _ = page_data(page)
+    by_id = {e["id"]: e for e in edges}
+    assert by_id["ARM|conflictWith|asserted|AZE"]["when"] == ["2020-09-27", "2020-10-10"]
+    assert by_id["ARM|memberOf|asserted|CSTO"]["when"] == []  # undated
+    client = json.loads(re.search(r"var KG = (.*?);\n", page).group(1))
+    assert client["dates"] == ["2020-09-27", "2020-10-10", "2020-10-12"]
+    assert client["undated"] == 1 and client["reason"] is None and client["documents"] == 0  # evidence only, no document records
+    assert 'id="kg-from"' in page and 'max="2"' in page
+
+
+def test_viz_html_legend_has_a_toggle_per_predicate_and_modality_with_counts(small_graph):
+    page = to_html(small_graph)
+    toggles = re.findall(r'data-kind="(predicate|modality|type)" data-name="([^"]+)"', page)
+    _, edges, _ = page_data(page)
+    assert sorted(n for k, n in toggles if k == "predicate") == sorted({e["predicate"] for e in edges})
+    assert sorted(n for k, n in toggles if k == "modality") == ["asserted", "claimed", "hypothetical", "negated"]
+    assert re.search(r'data-count="predicate" data-name="conflictWith">1<', page)
+    assert re.search(r'data-count="modality" data-name="asserted">5<', page)
+    # each predicate in its own colour, cooperative before conflictual before structural
+    assert page.index('data-name="mediates"') < page.index('data-name="attacks"') < page.index('data-name="leaderOf"')
+    assert "entities without relations" in page
+    assert not re.search(r"<[^>]+\son[a-z]+=", page.split("<script>")[0] + page.split("</script>")[-1])  # no inline handler
+
+
+@pytest.mark.parametrize(
+    "rows, filters, reason",
+    [
+        ([], {}, "the graph is empty: no entity was found (0 documents)"),
+        ([("d1", "2020-09-27", "ARM", "neighbourOf", "AZE")], {"predicates": "accuses"},
+         "no relation passes the filters (predicates accuses)"),
+    ],
+)
+def test_viz_html_empty_page_says_why(rows, filters, reason):
+    kg = KnowledgeGraph.from_rows(rows, entries={})
+    page = to_html(kg, **filters)
+    client = json.loads(re.search(r"var KG = (.*?);\n", page).group(1))
+    assert client["reason"] == reason
+    assert "Nothing to show" in page
+
+
+def test_viz_nothing_to_show_for_entities_without_relations():
+    from kg.viz import nothing_to_show
+
+    kg = KnowledgeGraph(entries={})
+    kg.add_entity("ARM", "State", "Armenia", mentions=1)
+    assert nothing_to_show(kg, select(kg)) == "no relation was found between the graph's 1 entities (0 documents)"

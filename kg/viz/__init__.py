@@ -10,7 +10,7 @@ only by the functions that need them.
 
 from kg.viz.html import element_ids, iframe, show, to_html, write_html
 from kg.viz.layout import layout
-from kg.viz.view import GraphView, ViewEdge, edge_id, select
+from kg.viz.view import GraphView, ViewEdge, edge_id, nothing_to_show, select
 
 __all__ = [
     "GraphView",
@@ -19,6 +19,7 @@ __all__ = [
     "element_ids",
     "iframe",
     "layout",
+    "nothing_to_show",
     "select",
     "show",
     "to_html",

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 from kg.atomic import atomic_write
 from kg.graph.knowledge import KnowledgeGraph
 from kg.viz.layout import layout
-from kg.viz.view import GraphView, ViewEdge, select
+from kg.viz.view import GraphView, ViewEdge, nothing_to_show, select
 from kg.vocab import load_vocabulary
 
 __all__ = [
@@ -88,6 +88,10 @@ REFERENCE_COLOUR, REFERENCE_DASHES = "rgba(110,110,110,0.38)", [1, 4]
 PHYSICS_LIMIT = 200
 #: Above this many edges, edges are drawn straight and hidden while dragging.
 FAST_EDGES_LIMIT = 1500
+#: Entities labelled at the overview (most connected first); zoomed in, every label that has room is drawn.
+LABELS_SHOWN = 30
+#: In a node's tooltip: other ends listed per predicate, and documents listed.
+NODE_TIP_OTHERS, NODE_TIP_DOCUMENTS = 4, 5
 #: Evidence sentences in an edge's tooltip, and their length before "…".
 EVIDENCE_SHOWN = 3
 SENTENCE_CHARS = 320
@@ -164,19 +168,57 @@ def _name(view: GraphView, kg: KnowledgeGraph, node: str | None) -> str:
     return _e(label) if label == node else f"{_e(label)} <span class='kg-id'>({_e(node)})</span>"
 
 
-def _node_tip(node: str, data: dict, degree: int) -> str:
+def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touching: list[ViewEdge]) -> str:
+    """Id, type, mentions, the entity's relations by predicate (with counts and the other ends) and its documents."""
     rows = [
-        f"<div class='kg-title'>{_e(data.get('label') or node)}</div>",
+        f"<div class='kg-title'>{_name(view, kg, node)}</div>",
         "<table>",
-        f"<tr><th>id</th><td>{_e(node)}</td></tr>",
         f"<tr><th>type</th><td>{_e(data.get('type', 'Other'))}</td></tr>",
         f"<tr><th>mentions</th><td>{int(data.get('mentions') or 0)}</td></tr>",
-        f"<tr><th>relations</th><td>{degree}</td></tr>",
     ]
     qid = data.get("qid")
     if qid and _QID.match(str(qid)):
         rows.append(f"<tr><th>Wikidata</th><td>{_link('https://www.wikidata.org/wiki/' + qid, qid)}</td></tr>")
     rows.append("</table>")
+    vocabulary = load_vocabulary()
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    for edge in touching:
+        symmetric = vocabulary[edge.predicate].symmetric
+        outgoing = edge.subject == node
+        direction = "—" if symmetric else ("→" if outgoing else "←")
+        other = edge.object if outgoing else edge.subject
+        counts = groups.setdefault((edge.predicate, direction), {})
+        counts[other] = counts.get(other, 0) + 1
+    if groups:
+        rows.append(f"<div class='kg-sub'>relations ({len(touching)})</div><table class='kg-rel'>")
+        for (name, direction), counts in sorted(groups.items(), key=lambda g: (-sum(g[1].values()), g[0])):
+            label = _e(vocabulary[name].label)
+            head = f"{label} {direction}" if direction != "←" else f"{direction} {label}"
+            others = sorted(counts, key=lambda o: (-counts[o], o))
+            names = ", ".join(
+                _name(view, kg, o) + (f" ×{counts[o]}" if counts[o] > 1 else "") for o in others[:NODE_TIP_OTHERS]
+            )
+            if len(others) > NODE_TIP_OTHERS:
+                names += f", <i>and {len(others) - NODE_TIP_OTHERS} more</i>"
+            rows.append(f"<tr><th>{head}</th><td class='kg-n'>{sum(counts.values())}</td><td>{names}</td></tr>")
+        rows.append("</table>")
+    else:
+        rows.append("<div class='kg-sub'>no relations shown</div>")
+    documents: dict[str, str] = {}
+    for edge in touching:
+        for p in edge.evidence:
+            documents[p.doc] = max(documents.get(p.doc, ""), p.date or "")
+    if documents:
+        rows.append(f"<div class='kg-sub'>documents ({len(documents)})</div><ol class='kg-evidence'>")
+        for doc in sorted(documents, key=lambda d: (documents[d], d), reverse=True)[:NODE_TIP_DOCUMENTS]:
+            info = kg.documents.get(doc)
+            title = (info.title if info and info.title else None) or doc
+            date = documents[doc]
+            rows.append(f"<li>{_link(info.url if info else None, title)}<div class='kg-source'>{_e(doc)}"
+                        f"{' · ' + _e(date) if date else ''}</div></li>")
+        rows.append("</ol>")
+        if len(documents) > NODE_TIP_DOCUMENTS:
+            rows.append(f"<div class='kg-more'>and {len(documents) - NODE_TIP_DOCUMENTS} more</div>")
     return "".join(rows)
 
 
@@ -231,13 +273,24 @@ def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph) -> str:
 
 
 def _edge_colour(edge: ViewEdge) -> str:
-    predicate = load_vocabulary()[edge.predicate]
+    return _edge_colour_of(edge.predicate)
+
+
+def _edge_colour_of(name: str) -> str:
+    """A predicate's colour: its polarity's, darker as its Goldstein score grows."""
+    predicate = load_vocabulary()[name]
     low, high = POLARITY_COLOURS.get(predicate.polarity, POLARITY_COLOURS["structural"])
     return _mix(low, high, min(abs(predicate.goldstein), 10.0) / 10.0)
 
 
 def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str) -> list[dict]:
+    """vis-network nodes; an entity without relations is hidden (the page's toggle shows it) and out of the physics."""
     degree = view.degree()
+    touching: dict[str, list[ViewEdge]] = {}
+    for edge in view.edges:
+        touching.setdefault(edge.subject, []).append(edge)
+        if edge.object != edge.subject:
+            touching.setdefault(edge.object, []).append(edge)
     items = []
     for node, data in view.nodes.items():
         kind = data.get("type", "Other")
@@ -251,12 +304,13 @@ def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: st
                       "highlight": {"background": colour, "border": "#000000"},
                       "hover": {"background": colour, "border": "#000000"}},
             "value": 1 + (degree[node] if size_by == "degree" else mentions),
-            # plain fields for the filter menu
             "type": kind,
             "mentions": mentions,
             "degree": degree[node],
-            "tip": _node_tip(node, data, degree[node]),
+            "tip": _node_tip(node, data, view, kg, touching.get(node, [])),
         }
+        if not degree[node]:
+            item["hidden"], item["physics"] = True, False
         if node in positions:
             item["x"], item["y"] = positions[node]
         items.append(item)
@@ -287,8 +341,11 @@ def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: b
             "support": edge.support,
             "first_seen": edge.first_seen,
             "last_seen": edge.last_seen,
+            # one date per supporting document: the page's time slider counts them
+            "when": sorted({(p.doc, p.date) for p in edge.evidence if p.date}, key=lambda d: (d[1], d[0])),
             "tip": _edge_tip(edge, view, kg),
         }
+        item["when"] = [date for _, date in item["when"]]
         if edge_labels:
             item["label"] = predicate.label if not negated else f"not {predicate.label}"
         if curved:
@@ -404,19 +461,40 @@ def _options(*, physics: bool, fast_edges: bool, large: bool) -> dict:
 
 
 def _legend(nodes: list[dict], edges: list[dict]) -> dict:
-    """What the legend lists: only what the page contains, in a fixed order."""
-    types = {n["type"] for n in nodes}
-    polarities = {e["polarity"] for e in edges}
-    modalities = {e["modality"] for e in edges} - {"reference"}
+    """What the legend lists, with counts: only what the page contains, in a fixed order.
+
+    Every predicate and modality has a row (a toggle in the page); predicates
+    are grouped by polarity, and each is drawn in its own colour.
+    """
+    vocabulary = load_vocabulary()
+    news = [e for e in edges if e["modality"] != "reference"]
+    types: dict[str, int] = {}
+    for n in nodes:
+        types[n["type"]] = types.get(n["type"], 0) + 1
+    polarities = {e["polarity"] for e in news}
+    order = [p for p in POLARITY_COLOURS if p in polarities] + sorted(polarities - POLARITY_COLOURS.keys())
+    predicates: dict[str, int] = {}
+    modalities: dict[str, int] = {}
+    for e in news:
+        predicates[e["predicate"]] = predicates.get(e["predicate"], 0) + 1
+        modalities[e["modality"]] = modalities.get(e["modality"], 0) + 1
+    groups = []
+    for polarity in order:
+        low, high = POLARITY_COLOURS.get(polarity, POLARITY_COLOURS["structural"])
+        rows = sorted(
+            (vocabulary[name].label, name, _edge_colour_of(name), count)
+            for name, count in predicates.items() if vocabulary[name].polarity == polarity
+        )
+        groups.append((polarity, low, high, [(name, label, colour, count) for label, name, colour, count in rows]))
     directed = any(e["arrows"]["to"]["enabled"] and e["modality"] != "negated" for e in edges)
     return {
-        "types": [(t, *NODE_STYLES[t]) for t in NODE_STYLES if t in types],
+        "types": [(t, *NODE_STYLES[t], types[t]) for t in NODE_STYLES if t in types],
         # a polarity that an ontology of one's own adds is drawn (and listed) in the structural colours
-        "polarities": [(p, *POLARITY_COLOURS[p]) for p in POLARITY_COLOURS if p in polarities]
-        + [(p, *POLARITY_COLOURS["structural"]) for p in sorted(polarities - POLARITY_COLOURS.keys() - {"reference"})],
-        "modalities": [(m, MODALITY_DASHES[m]) for m in MODALITY_DASHES if m in modalities],
+        "polarities": groups,
+        "modalities": [(m, MODALITY_DASHES[m], modalities[m]) for m in MODALITY_DASHES if m in modalities],
         "directed": directed,
-        "reference": any(e["modality"] == "reference" for e in edges),
+        "reference": sum(e["modality"] == "reference" for e in edges),
+        "isolated": sum(1 for n in nodes if not n["degree"]),
     }
 
 
@@ -454,31 +532,43 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
 
     if size_by not in ("degree", "mentions"):
         raise ValueError(f"size_by must be 'degree' or 'mentions', not {size_by!r}")
-    large = len(view.nodes) > physics_limit
-    physics = (0 < len(view.nodes) <= physics_limit) if physics is None else physics
+    degree = view.degree()
+    connected = [n for n in view.nodes if degree[n]]
+    large = len(connected) > physics_limit
+    physics = (0 < len(connected) <= physics_limit) if physics is None else physics
     fast_edges = len(view.edges) > FAST_EDGES_LIMIT
     edge_labels = len(view.edges) <= 20 if edge_labels is None else edge_labels
-    # the browser's physics starts best from its own initial layout; without physics, ours is the layout
-    positions = {} if physics else layout(list(view.nodes), [(e.subject, e.object) for e in view.edges])
+    # the browser's physics starts best from its own initial layout; without physics, ours is the layout;
+    # entities without relations are hidden at first, and placed below the graph by the page when shown
+    positions = {} if physics else layout(connected, [(e.subject, e.object) for e in view.edges])
     nodes = _vis_nodes(view, kg, positions, size_by)
     edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels) + list(reference)
 
-    net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=True,
-                  neighborhood_highlight=True, cdn_resources="in_line", heading=title)
+    net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=False,
+                  neighborhood_highlight=False, cdn_resources="in_line", heading=title)
     net.nodes = nodes
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     net.edges = edges
     net.options = _options(physics=physics, fast_edges=fast_edges, large=large)
     filters = ", ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in view.filters.items())
+    dates = sorted({d for e in edges for d in e.get("when", ())})
     net.templateEnv = _environment({
         "summary": f"{len(nodes)} entities, {len(edges) - len(reference)} relations, {len(kg.documents)} documents"
                    + (f", {len(reference)} reference facts" if reference else ""),
         "filters": filters,
         "legend": _legend(nodes, edges),
         "size_by": size_by,
-        "node_properties": ["type", "label", "mentions", "degree"],
-        "edge_properties": ["predicate", "modality", "polarity", "support", "first_seen", "last_seen"],
+        "dates": dates,
+        # what the page's script needs besides the nodes and edges
+        "client": {
+            "dates": dates,
+            "undated": sum(1 for e in edges if e["modality"] != "reference" and not e.get("when")),
+            "documents": len(kg.documents),
+            "reason": nothing_to_show(kg, view),
+            "physics": physics,
+            "labels": LABELS_SHOWN,
+        },
     })
     net.path = "graph.html"
     return net

@@ -34,7 +34,7 @@ from kg.graph.knowledge import KnowledgeGraph, Provenance, valid_date
 from kg.records import ENTITY_TYPES, MODALITIES
 from kg.vocab import load_vocabulary
 
-__all__ = ["GraphView", "ViewEdge", "edge_id", "select"]
+__all__ = ["GraphView", "ViewEdge", "edge_id", "nothing_to_show", "select"]
 
 
 def edge_id(subject: str, predicate: str, modality: str, object: str) -> str:
@@ -191,6 +191,29 @@ def select(
         if value is not None
     }
     return GraphView(nodes, tuple(edges), filters)
+
+
+def nothing_to_show(kg: KnowledgeGraph, view: GraphView) -> str | None:
+    """Why ``view`` (of ``kg``) has no relation to draw, for the user; ``None`` when it has some.
+
+    >>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "neighbourOf", "AZE")], entries={})
+    >>> nothing_to_show(kg, select(kg)) is None
+    True
+    >>> nothing_to_show(kg, select(kg, since="2021-01-01"))
+    'no relation passes the filters (since 2021-01-01)'
+    >>> nothing_to_show(KnowledgeGraph(entries={}), select(KnowledgeGraph(entries={})))
+    'the graph is empty: no entity was found (0 documents)'
+    """
+    if view.edges:
+        return None
+    documents = len(kg.documents)
+    read = f"{documents} document{'s' if documents != 1 else ''}"
+    if not kg.nodes:
+        return f"the graph is empty: no entity was found ({read})"
+    if not len(kg):
+        return f"no relation was found between the graph's {len(kg.nodes)} entities ({read})"
+    filters = ", ".join(f"{k} {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in view.filters.items())
+    return f"no relation passes the filters ({filters})"
 
 
 def _ego(focus: str, edges: list[ViewEdge], depth: int) -> set[str]:
