@@ -43,6 +43,11 @@ def test_relations_cue_examples(pipeline, cue, number, example):
         ("If talks fail, Ghana could send troops to Togo.", ("GHA", "deploysForcesTo", "TGO", "hypothetical"), ("GHA", "deploysForcesTo", "TGO", "asserted")),
         ("Algeria said it was severing diplomatic relations with Morocco.", ("DZA", "severRelationsWith", "MAR", "asserted"), ("DZA", "severRelationsWith", "MAR", "claimed")),
         ("Norway and Sweden said they would not join the sanctions that the European Union imposed on Iran.", ("EU", "sanctions", "IRN", "asserted"), None),
+        # what a speaker confirms is a fact; a participle after a denial is the speaker's own claim
+        ("The Pentagon confirmed the strike, saying Syria had fired rockets at American forces.", ("SYR", "attacks", "USA", "asserted"), ("SYR", "attacks", "USA", "claimed")),
+        ("Kenya acknowledged the raid, saying Somalia had attacked Kenyan troops.", ("SOM", "attacks", "KEN", "asserted"), ("SOM", "attacks", "KEN", "claimed")),
+        ("Chile denied the report, saying Peru had attacked Bolivia.", ("PER", "attacks", "BOL", "claimed"), ("PER", "attacks", "BOL", "negated")),
+        ("Ghana rejected the charge, saying Togo had shelled Ghanaian villages.", ("TGO", "attacks", "GHA", "claimed"), ("TGO", "attacks", "GHA", "negated")),
     ],
 )
 def test_relations_modality(pipeline, text, expected, absent):

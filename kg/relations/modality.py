@@ -126,7 +126,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
             kind = lex.speech_kind(governor.lemma_.lower())
-            if kind == "deny" and not negated and not (token.dep_ == "ccomp" and token.i < governor.i):
+            if kind == "report" and governor.dep_ == "advcl" and lex.speech_kind(governor.head.lemma_.lower()) == "factive":
+                kind = None  # "confirmed the strike, saying X fired ...": what is confirmed is a fact
+            if kind == "deny" and not negated and not (token.dep_ == "ccomp" and token.i < governor.i) and token.dep_ != "advcl":
+                # "denied the report, saying X ...": the participle is the speaker's own claim, not what is denied
                 return Modality("negated", _speaker(governor), deny=True)
             if kind in ("claim", "report") and claimed is None:
                 speaker = _speaker(governor)
