@@ -333,7 +333,8 @@ def query(
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
 ):
     """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms (and any the ontology declares) are pre-bound."""
-    from kg.rdf.query import QueryError, load_query, named_queries, query_store, serialize_results, substitutions
+    from kg.rdf.query import (QueryError, load_query, named_queries, query_store, serialize_results, substitutions,
+                              unknown_terms)
 
     if output_format not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {output_format!r}")
@@ -362,6 +363,9 @@ def query(
     target = _open_store(store, read_only=True)
     try:
         result = query_store(target, sparql, substitutions(values, named))
+        for term, _, near in unknown_terms(sparql):  # legal SPARQL, but it can only match nothing
+            typer.echo(f"kg: warning: {term} is not declared in the ontology in use"
+                       + (f"; did you mean {near}?" if near else ""), err=True)
         if output_format != "table":
             sys.stdout.buffer.write(serialize_results(result, output_format))
             sys.stdout.flush()

@@ -102,3 +102,56 @@ def test_newcomer_query_without_a_query_says_one_is_needed(empty_store):
     assert any(line.strip().startswith("allies-of: ") for line in listing)
     both = kg("query", empty_store, "ASK {}", "--name", "allies-of")
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+# -- 4: a SPARQL syntax error in one line: what, where (in the user's text), a hint ---------------
+
+
+@pytest.mark.parametrize("query, line", [
+    ("SELECT ?x WHERE {\n  ?x ir:allyof irr:AZE", "SPARQL syntax error at 2:23, at the end of the query: expected one of "),
+    ("SELECT ?x WHERE {\n  ?x foo:bar ?y }", "SPARQL syntax error at 2:13: unknown prefix foo: (pre-bound: ir, irr, "),
+    ("SELECT ?x WHERE { ?x irx:allyOf ?y }", "SPARQL syntax error at 1:32: unknown prefix irx: "),
+    ("SELECT ?x WHERE { ?x ir:allyOf ?y }\nORDR BY ?x", "SPARQL syntax error at 2:"),
+    ("SELECT ?x WHERE { ?x <http://a b> ?y }", "SPARQL syntax error at 1:"),
+])
+def test_newcomer_query_syntax_error_is_one_line_with_position_and_hint(empty_store, query, line):
+    result = kg("query", empty_store, query)
+    assert result.exit_code == 2
+    (message,) = result.stderr.strip().splitlines()
+    assert message.startswith(f"kg: error: {line}"), message
+    assert "\\u{" not in message and "..=" not in message  # none of Oxigraph's character classes
+    hints = {"ir:allyof": "did you mean ir:allyOf?", "irx:": "did you mean ir:?", "ORDR": "did you mean ORDER?"}
+    for near, hint in hints.items():
+        if near in query:
+            assert message.endswith(f"; {hint}"), message
+
+
+def test_newcomer_query_warns_of_an_undeclared_term_in_a_legal_query(empty_store):
+    result = kg("query", empty_store, "ASK { ?x ir:memberof ?y }")
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "kg: warning: ir:memberof is not declared in the ontology in use; did you mean ir:memberOf?"
+
+
+def test_newcomer_serve_syntax_error_is_placed_in_the_users_text(empty_store):
+    """/sparql sends the query with PREFIX lines in front; the position is still the user's line and column."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kg.serve import serve
+
+    served = serve(str(empty_store), port=0)
+    try:
+        answers = []
+        for path in ("sparql", "graph"):
+            query = urllib.parse.urlencode({"query": "SELECT ?x WHERE {\n\n  ?x ir:allyof irr:AZE"})
+            with pytest.raises(urllib.error.HTTPError) as error:
+                urllib.request.urlopen(f"{served.url}{path}?{query}", timeout=30)
+            assert error.value.code == 400
+            answers.append(error.value.read().decode("utf-8").strip())
+    finally:
+        served.close()
+    for answer in answers:
+        (line,) = answer.splitlines()
+        assert line.startswith("SPARQL syntax error at 3:23, at the end of the query: expected one of "), line
+        assert line.endswith("; did you mean ir:allyOf?")

@@ -54,12 +54,15 @@ __all__ = [
     "NamedQuery",
     "Param",
     "QueryError",
+    "SPARQL_KEYWORDS",
+    "explain_syntax_error",
     "load_query",
     "named_queries",
     "parse_value",
     "query_store",
     "query_rdflib",
     "substitutions",
+    "unknown_terms",
 ]
 
 KINDS = ("entity", "predicate", "document", "date", "string", "integer")
@@ -167,9 +170,121 @@ def query_store(store: ox.Store, text: str, bindings: dict | None = None):
     try:
         return store.query(text, prefixes=prefixes(), substitutions=bindings or None)
     except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {error}") from error
+        raise QueryError(explain_syntax_error(str(error), text)) from error
     except RuntimeError as error:
+        at = _ERROR_AT.search(str(error))
+        if at is not None and not isinstance(store, ox.Store):  # a remote Oxigraph, sent PREFIX lines first
+            from kg.rdf.remote import with_prefixes
+
+            shift = with_prefixes(text, prefixes()).count("\n") - text.count("\n")
+            raise QueryError(explain_syntax_error(at.group(0), text, shift)) from error
         raise QueryError(str(error)) from error
+
+
+# -- syntax errors as people read them ---------------------------------------------
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+#: A character class of Oxigraph's expected tokens (``['A' ..= 'Z' | ...]``): no help to a reader.
+_CHAR_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]")
+_EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|[^,\s][^,]*')
+_PREFIXED_NAME = re.compile(r"(?<![\w?$@.:-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\.(?=[\w%-]))*)")
+_WORD = re.compile(r"(?<![\w?$@:.-])[A-Za-z_]\w*(?![\w:.-])")
+_DECLARED_PREFIX = re.compile(r"(?i)\bPREFIX\s+([\w.-]*):")
+#: SPARQL 1.1's keywords and built-in functions (and RDF-star's), against which a bare word is checked.
+SPARQL_KEYWORDS = frozenset("""
+    BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED DISTINCT REDUCED AS ORDER BY ASC DESC LIMIT OFFSET
+    GROUP HAVING VALUES UNDEF OPTIONAL UNION MINUS FILTER BIND GRAPH SERVICE SILENT NOT IN EXISTS A TRUE FALSE
+    COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS
+    CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR
+    MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG
+    STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE TRIPLE SUBJECT PREDICATE OBJECT
+    ISTRIPLE LATERAL
+""".split())
+
+
+def explain_syntax_error(message: str, text: str, line_shift: int = 0) -> str:
+    """One line for Oxigraph's syntax error ``message`` on the user's query ``text``: what, where, a hint.
+
+    Oxigraph says ``error at LINE:COLUMN: expected one of ...`` (columns count characters, from 1),
+    listing character classes by Unicode ranges. This keeps the position, moved back by
+    ``line_shift`` lines when the query was sent with that many lines (``PREFIX`` declarations)
+    in front of the user's text, names an unknown prefix, lists the expected tokens that are words
+    or punctuation, and adds a hint for a near-miss: a term the ontology does not declare
+    (``did you mean ir:allyOf?``), a prefix that is not bound, a misspelt keyword.
+
+    >>> explain_syntax_error('error at 1:27: expected one of "}", [_]', "SELECT * { ?x ir:allyof ?y")
+    'SPARQL syntax error at 1:27, at the end of the query: expected "}"; did you mean ir:allyOf?'
+    >>> explain_syntax_error("error at 4:11: expected one of Prefix not found, [':']", "P\\nP\\nSELECT *\\n{ ?x iir:x ?y }", 2)
+    'SPARQL syntax error at 2:11: unknown prefix iir: (pre-bound: ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms, wd); did you mean ir:?'
+    """
+    match = _ERROR_AT.search(message)
+    if match is None:
+        return f"SPARQL syntax error: {' '.join(message.split())}"
+    line, column, expected = int(match.group(1)) - line_shift, int(match.group(2)), match.group(3)
+    lines = text.split("\n")
+    offset = sum(len(l) + 1 for l in lines[: max(line - 1, 0)]) + column - 1 if 1 <= line <= len(lines) else len(text)
+    from kg.serve.policy import visible_code
+
+    code = visible_code(text)
+    bound = prefixes()
+    declared = set(_DECLARED_PREFIX.findall(text))
+    hints = []  # (distance from the error, hint)
+    if "Prefix not found" in expected:
+        names = [m for m in _PREFIXED_NAME.finditer(code) if (m.group(1) or "") not in bound and (m.group(1) or "") not in declared]
+        before = [m for m in names if m.start() <= offset] or names
+        prefix = (before[-1].group(1) or "") if before else ""
+        what = f"unknown prefix {prefix}: (pre-bound: {', '.join(bound)})"
+        near = _closest(prefix, list(bound), 60)
+        if near:
+            hints.append((0, f"did you mean {near}:?"))
+    elif "IRI parsing failed" in expected:
+        what = "not a valid IRI"
+    else:
+        expected = _CHAR_CLASS.sub("", expected.strip().removeprefix("expected").strip().removeprefix("one of "))
+        expected = re.split(r"\['", expected, maxsplit=1)[0]  # a class cut off (a message shortened by HTTP clients)
+        items = [item.strip() for item in _EXPECTED_ITEM.findall(expected)]
+        items = [item for item in items if item and item != "[_]"]
+        rest = code[offset:].strip()
+        what = "at the end of the query" if not rest else f"at {rest.split()[0][:30]!r}"
+        if items:
+            what += f": expected {'one of ' if len(items) > 1 else ''}{', '.join(items[:8])}{' …' if len(items) > 8 else ''}"
+    for term, start, suggestion in unknown_terms(text):
+        hints.append((abs(start - offset), f"did you mean {suggestion}?" if suggestion else f"{term} is not declared in the ontology"))
+    for word in _WORD.finditer(code):
+        if word.group(0).upper() not in SPARQL_KEYWORDS:
+            near = _closest(word.group(0).upper(), sorted(SPARQL_KEYWORDS), 75)
+            if near:
+                hints.append((abs(word.start() - offset), f"did you mean {near}?"))
+    hint = min(hints)[1] if hints else ""
+    where = f"SPARQL syntax error at {line}:{column}"
+    return (f"{where}, {what}" if what.startswith("at ") else f"{where}: {what}") + (f"; {hint}" if hint else "")
+
+
+def unknown_terms(text: str) -> list[tuple[str, int, str | None]]:
+    """The ``ir:`` names in ``text`` that the ontology in use does not declare: ``(name, offset, nearest term)``.
+
+    >>> unknown_terms("SELECT ?x { ?x ir:allyof irr:AZE ; ir:memberOf ?o ; ir:xyzzy ?z }")
+    [('ir:allyof', 15, 'ir:allyOf'), ('ir:xyzzy', 52, None)]
+    """
+    if "ir" in set(_DECLARED_PREFIX.findall(text)):  # ir: bound to something else by the query itself
+        return []
+    from kg.serve.policy import visible_code
+    from kg.vocab import load_ontology
+
+    terms = sorted(load_ontology().terms | set(load_vocabulary()))
+    found = []
+    for match in _PREFIXED_NAME.finditer(visible_code(text)):
+        if match.group(1) == "ir" and match.group(2) and match.group(2) not in terms:
+            near = _closest(match.group(2), terms, 80)
+            found.append((match.group(0), match.start(), f"ir:{near}" if near else None))
+    return found
+
+
+def _closest(word: str, choices: list[str], cutoff: float) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(word, choices, scorer=fuzz.ratio, processor=str.lower, score_cutoff=cutoff)
+    return best[0] if best else None
 
 
 def _rdflib_term(term):

@@ -60,7 +60,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from kg.rdf.convert import PREFIXES
-from kg.rdf.query import QueryError, named_queries, substitutions
+from kg.rdf.query import QueryError, explain_syntax_error, named_queries, substitutions
 from kg.rdf.remote import with_prefixes, with_values
 from kg.serve.policy import ServeSettings, check_host, is_loopback, loopback_name, refusal, refuses_update
 
@@ -469,7 +469,8 @@ class _Handler(BaseHTTPRequestHandler):
         accept = self._accept(fields)
         if not accept:
             raise Refused(HTTPStatus.BAD_REQUEST, f"format must be one of {', '.join(FORMATS)}")
-        self._reply(self.server.ask(with_prefixes(sparql, PREFIXES), accept))
+        sent = with_prefixes(sparql, PREFIXES)
+        self._reply(_explained(self.server.ask(sent, accept), sparql, sent))
 
     def _named(self, name: str, fields: dict) -> str:
         """The SPARQL of a named query with its parameters bound."""
@@ -497,9 +498,14 @@ class _Handler(BaseHTTPRequestHandler):
                 .replace("{{prefixes}}", json.dumps(PREFIXES)))
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 
-    def _query_backend(self, sparql: str) -> tuple[str, bytes]:
-        """The media type and body of Oxigraph's answer; :class:`Refused` unless it is 200."""
+    def _query_backend(self, sparql: str, user: str | None = None) -> tuple[str, bytes]:
+        """The media type and body of Oxigraph's answer; :class:`Refused` unless it is 200.
+
+        ``user``: the query as the user wrote it (``sparql`` has the prefixes in front), for a syntax error.
+        """
         answer = self.server.ask(sparql, _DEFAULT_ACCEPT)
+        if user is not None:
+            answer = _explained(answer, user, sparql)
         if answer.status != HTTPStatus.OK:
             raise Refused(answer.status, answer.body.decode("utf-8", errors="replace"))
         return answer.content_type.split(";")[0].strip(), answer.body
@@ -510,11 +516,12 @@ class _Handler(BaseHTTPRequestHandler):
             sparql = self._named(fields["name"][0], named)
             extra = {v[0] for k, v in named.items() if v and v[0] and k != "format"}
         elif "query" in fields:
-            sparql, extra = with_prefixes(fields["query"][0], PREFIXES), set()
+            user, extra = fields["query"][0], set()
+            sparql = with_prefixes(user, PREFIXES)
         else:
             raise Refused(HTTPStatus.BAD_REQUEST, "give ?query=… or ?name=NAME&param=value")
         try:
-            kind, body = self._query_backend(sparql)
+            kind, body = self._query_backend(sparql, user if "name" not in fields else None)
             entities = _entities(kind, body) | {_IRR + v for v in extra if v.replace("-", "").isalnum()}
             graph = self._subgraph(sorted(entities)[:VIEW_ENTITIES])
         except (OSError, ValueError) as error:
@@ -552,6 +559,20 @@ class _Handler(BaseHTTPRequestHandler):
             kind, body = self._query_backend(with_prefixes(documents, PREFIXES))
             store.load(body, ox.RdfFormat.from_media_type(kind) or ox.RdfFormat.N_TRIPLES)
         return load_graph(store)
+
+
+def _explained(answer: Answer, text: str, sent: str) -> Answer:
+    """Oxigraph's syntax error as one line about the user's ``text``; ``sent`` is ``text`` with PREFIX lines in front.
+
+    >>> error = Answer(400, "text/plain", b"error at 3:21: expected one of Prefix not found, [':']")
+    >>> _explained(error, "SELECT * { ?x foo:x ?y }", "PREFIX a: <x:a>\\nPREFIX b: <x:b>\\nSELECT * { ?x foo:x ?y }").body.decode()[:48]
+    'SPARQL syntax error at 1:21: unknown prefix foo:'
+    """
+    if answer.status != HTTPStatus.BAD_REQUEST or not answer.body.startswith(b"error at "):
+        return answer
+    shift = sent.count("\n") - text.count("\n")
+    message = explain_syntax_error(answer.body.decode("utf-8", errors="replace"), text, shift)
+    return answer._replace(content_type="text/plain; charset=utf-8", body=message.encode("utf-8"))
 
 
 def _entities(kind: str, body: bytes) -> set[str]:
