@@ -30,8 +30,9 @@ MIN_LETTERS = 40
 #: py3langid's normalised probability under which the language is not told
 MIN_PROBABILITY = 0.5
 MAX_WORD = 40
-SAMPLE_CHARS = 2000
-_WORD = re.compile(r"(?<!\S)\S{1,%d}(?!\S)" % MAX_WORD)
+SAMPLE_CHARS = 1000
+# a token between spaces, at most MAX_WORD characters, with a letter in it
+_WORD = re.compile(r"(?<!\S)(?=\S{0,%d}[^\W\d_])\S{1,%d}(?!\S)" % (MAX_WORD - 1, MAX_WORD))
 
 
 def language_sample(text: str, size: int = SAMPLE_CHARS) -> str:
@@ -42,12 +43,10 @@ def language_sample(text: str, size: int = SAMPLE_CHARS) -> str:
     """
     words, length = [], 0
     for match in _WORD.finditer(text):
-        word = match.group()
-        if any(c.isalpha() for c in word):
-            words.append(word)
-            length += len(word) + 1
-            if length >= size:
-                break
+        words.append(match.group())
+        length += match.end() - match.start() + 1
+        if length >= size:
+            break
     return " ".join(words)
 
 

@@ -5,7 +5,9 @@ record: WARC headers (target URI, date), the HTTP headers, the body. warcio
 reads records one at a time from a plain or gzip-compressed file (each
 record its own gzip member), so memory does not grow with the archive.
 Each HTML response with status 200 becomes a document through
-:func:`kg.ingest.article.article_fields` — main text, title, author, site —
+:func:`kg.ingest.article.article_fields` in its fast mode (no second
+opinion from jusText and readability: half the time, and the same result on
+the 20 test pages) — main text, title, author, site —
 with the record's target URI as URL and the page's publication date, else
 the record's date. Every other record (requests, metadata, ``warcinfo``,
 images, PDFs, redirects, error pages, pages without text) is passed over and
@@ -87,7 +89,7 @@ def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> 
                 passed[f"HTTP {status} response"] += 1
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            fields = article_fields(record.content_stream().read(), url=uri)
+            fields = article_fields(record.content_stream().read(), url=uri, fast=True)
             if not fields["text"]:
                 passed["page without text"] += 1
                 continue

@@ -34,7 +34,10 @@ from typing import Callable, Iterator
 
 from kg.records import Document
 
-__all__ = ["Measure", "ScaleResult", "bench_scale", "measure_build", "peak_rss", "synthetic_documents", "write_synthetic"]
+__all__ = [
+    "Measure", "ScaleResult", "bench_scale", "measure_build", "peak_rss", "synthetic_documents", "write_synthetic",
+    "write_synthetic_warc",
+]
 
 
 def synthetic_documents(count: int, seed: int = 0) -> Iterator[Document]:
@@ -50,6 +53,54 @@ def synthetic_documents(count: int, seed: int = 0) -> Iterator[Document]:
         extra = rng.choice(paragraphs)
         text = f"{article['text']}\n{extra}\nReport number {i + 1}."
         yield Document(f"synth-{i:06d}", text, article.get("date"), article.get("title"))
+
+
+_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | The Example Wire</title>
+<meta property="og:site_name" content="The Example Wire"><meta property="og:url" content="{url}">
+<meta property="article:published_time" content="{date}"><link rel="canonical" href="{url}"></head><body>
+<div class="cookies"><p>We use cookies to improve your experience and to measure our audience. By continuing you accept them.</p><button>Accept</button></div>
+<header><a href="/">The Example Wire</a><nav><ul><li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/business">Business</a></li><li><a href="/opinion">Opinion</a></li></ul></nav></header>
+<main><article><h1>{title}</h1><div class="byline">By the World Desk</div>{paragraphs}</article>
+<aside><h2>Most read</h2><ol>{related}</ol></aside></main>
+<footer><a href="/about">About us</a> <a href="/privacy">Privacy</a><p>All rights reserved.</p></footer></body></html>"""
+
+
+def write_synthetic_warc(path: Path, count: int, seed: int = 0) -> int:
+    """The documents of :func:`write_synthetic` as a gzipped WARC of news pages; returns their words.
+
+    Each document is an HTML response (its paragraphs in a page with a menu,
+    cookie notice, most-read list and footer) preceded by its request record,
+    as crawlers write them; every tenth page is followed by an image response.
+    """
+    import html
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    words = 0
+    titles = [d.title or d.id for d in synthetic_documents(min(count, 40), seed)]
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for i, document in enumerate(synthetic_documents(count, seed)):
+            words += len(document.text.split())
+            url = f"https://wire.example/{i // 1000:03d}/{document.id}"
+            title = html.escape(document.title or document.id)
+            page = _PAGE.format(
+                title=title, url=url, date=f"{document.date}T09:00:00Z" if document.date else "",
+                paragraphs="".join(f"<p>{html.escape(p)}</p>" for p in document.text.split("\n") if p.strip()),
+                related="".join(f'<li><a href="/r{j}">{html.escape(titles[(i + j) % len(titles)])}</a></li>' for j in range(1, 5)),
+            ).encode("utf-8")
+            request = StatusAndHeaders(f"GET /{document.id} HTTP/1.1", [("Host", "wire.example")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page), http_headers=headers))
+            if i % 10 == 9:
+                image = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(f"{url}.jpg", "response", payload=io.BytesIO(b"\xff\xd8" * 512),
+                                                              http_headers=image))
+    return words
 
 
 def write_synthetic(path: Path, count: int, seed: int = 0) -> int:
@@ -177,7 +228,15 @@ def _build(spec: dict, queue) -> None:
         with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
             store = open_store(Path(folder) / "store")
             # what `kg build` reads: streamed, then screened (language, size, repeated ids) here, in the parent
-            documents = (d for d in screen(stream_inputs([spec["input"]])) if isinstance(d, Document))
+            read = {"words": 0}
+
+            def documents_read():
+                for item in screen(stream_inputs([spec["input"]])):
+                    if isinstance(item, Document):
+                        read["words"] += len(item.text.split())
+                        yield item
+
+            documents = documents_read()
             with _WorkerPeak() as workers:
                 busy_before, own_before = _machine_busy(), _own_cpu()
                 start = time.perf_counter()
@@ -195,6 +254,7 @@ def _build(spec: dict, queue) -> None:
             del store
         queue.put({
             "documents": len(report.added),
+            "words": read["words"],
             "seconds": seconds,
             "rss_parent": peak_rss(),
             "rss_worker": workers.peak,
@@ -216,8 +276,9 @@ def measure_build(label: str, input: Path, words: int, *, processes: int, dask: 
     process.join()
     if "error" in result:
         raise RuntimeError(f"{label}: {result['error']}")
-    return Measure(label, result["documents"], words, result["seconds"], result["rss_parent"], result["rss_worker"],
-                   round(result["other_cores"], 2))
+    # the words of the documents read (a web page's text is what the article reader kept of it)
+    return Measure(label, result["documents"], result.get("words") or words, result["seconds"], result["rss_parent"],
+                   result["rss_worker"], round(result["other_cores"], 2))
 
 
 @dataclass
@@ -229,7 +290,14 @@ class ScaleResult:
     multi: Measure
     dask: Measure | None = None
     large_multi: Measure | None = None
+    warc: Measure | None = None
+    large_warc: Measure | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def warc_ratio(self) -> float | None:
+        """words/s of the WARC build / of the JSON Lines build of the same texts, N processes each."""
+        return self.warc.words_per_s / self.multi.words_per_s if self.warc else None
 
     @property
     def speedup(self) -> float:
@@ -254,7 +322,9 @@ class ScaleResult:
             "processes": self.processes,
             "documents": self.documents,
             "large": self.large,
-            "runs": [m.to_dict() for m in (self.single, self.multi, self.dask, self.large_multi) if m is not None],
+            "runs": [m.to_dict() for m in (self.single, self.multi, self.warc, self.dask, self.large_multi, self.large_warc)
+                     if m is not None],
+            "warc_over_jsonl": None if self.warc is None else round(self.warc_ratio, 3),
             "speedup": round(self.speedup, 3),
             "dask_over_local": None if self.dask is None else round(self.dask_ratio, 3),
             "rss_ratio_parent": None if rss is None else round(rss[0], 3),
@@ -272,8 +342,14 @@ def bench_scale(
     partition_size: int | None = None,
     model: str | None = None,
     progress: Callable[[str], None] | None = None,
+    warc: bool = False,
 ) -> ScaleResult:
-    """Build ``documents`` synthetic documents with 1 and with N processes (and on Dask), then ``large`` ones."""
+    """Build ``documents`` synthetic documents with 1 and with N processes (and on Dask), then ``large`` ones.
+
+    With ``warc``, the same documents are also built from a WARC of news pages
+    (:func:`write_synthetic_warc`) with N processes, right after the JSON Lines
+    build, and the ``large`` run is repeated from a WARC.
+    """
     from kg.scale.parallel import default_processes
 
     processes = processes or default_processes()
@@ -288,6 +364,12 @@ def bench_scale(
         multi = measure_build(f"local, {processes} processes", small_path, words, processes=processes, partition=partition_size, model=model)
         say(f"  {processes} processes: {multi.seconds:.1f} s")
         result = ScaleResult(processes, documents, large, single, multi)
+        if warc:
+            warc_path = Path(folder) / "small.warc.gz"
+            write_synthetic_warc(warc_path, documents)
+            result.warc = measure_build(f"WARC, {processes} processes", warc_path, words, processes=processes,
+                                        partition=partition_size, model=model)
+            say(f"  WARC, {processes} processes: {result.warc.seconds:.1f} s")
         if dask:
             result.dask = measure_build(f"Dask LocalCluster, {processes} workers", small_path, words,
                                         processes=processes, dask=True, partition=partition_size, model=model)
@@ -299,6 +381,12 @@ def bench_scale(
             result.large_multi = measure_build(f"local, {processes} processes, {large:,} documents", large_path,
                                                large_words, processes=processes, partition=partition_size, model=model)
             say(f"  {processes} processes: {result.large_multi.seconds:.1f} s")
+            if warc:
+                large_warc = Path(folder) / "large.warc.gz"
+                write_synthetic_warc(large_warc, large)
+                result.large_warc = measure_build(f"WARC, {processes} processes, {large:,} documents", large_warc,
+                                                  large_words, processes=processes, partition=partition_size, model=model)
+                say(f"  WARC, {processes} processes: {result.large_warc.seconds:.1f} s")
     # other work on the machine slows the runs unevenly: say how busy it was
     result.notes.append(f"load average (1 min) before {load:.2f}, after {os.getloadavg()[0]:.2f}, on {os.cpu_count()} cores")
     return result
