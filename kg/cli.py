@@ -65,13 +65,25 @@ def _atomic_output(path: Optional[Path]):
         yield stream
 
 
-def _documents(inputs: list[str], date: str | None, errors: list, reader=None, languages: tuple[str, ...] = ("en",)):
+@contextmanager
+def _ingest_report(errors_file: Optional[Path]):
+    """Each input problem as it comes: a line on stderr, and a JSON line in ``errors_file`` (written atomically)."""
+    from kg.ingest.report import IngestReport
+
+    echo = lambda line: typer.echo(line, err=True)  # noqa: E731
+    if errors_file is None:
+        yield IngestReport(echo)
+        return
+    with _atomic_output(errors_file) as stream:
+        yield IngestReport(echo, stream)
+
+
+def _documents(inputs: list[str], date: str | None, report, reader=None, languages: tuple[str, ...] = ("en",)):
     from kg.ingest import IngestError, read_inputs, screen
 
     for item in screen((reader or read_inputs)(inputs, default_date=date), languages=languages):
         if isinstance(item, IngestError):
-            typer.echo(f"kg: {'error' if item.skipped else 'warning'}: {item}", err=True)
-            errors.append(item)
+            report(item)  # written now, not kept: millions of bad lines take no memory
         else:
             yield item
 
@@ -103,20 +115,14 @@ def extract(
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
     settings = _settings(model, languages, batch_size=batch_size, processes=processes)
     pipeline = _pipeline(settings)
-    errors: list = []
     count = 0
-    with _atomic_output(output) as stream:
-        for extraction in pipeline.extract_many(_documents(inputs, date, errors, languages=settings.languages)):
+    with _ingest_report(errors_file) as report, _atomic_output(output) as stream:
+        for extraction in pipeline.extract_many(_documents(inputs, date, report, languages=settings.languages)):
             for record in extraction.records():
                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
-    if errors_file:
-        with _atomic_output(errors_file) as stream:
-            for error in errors:
-                stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
-    skipped = [e for e in errors if e.skipped]
-    logging.getLogger("kg").info("%d documents, %d skipped", count, len(skipped))
-    if skipped:
+    logging.getLogger("kg").info("%d documents, %d skipped", count, report.skipped)
+    if report.skipped:
         raise typer.Exit(1)
 
 
@@ -288,8 +294,9 @@ def build(
     if shards is not None and dask is None:
         _fail("--shards needs --dask")
     settings = _settings(model, languages)
-    errors: list = []
-    documents = _documents(inputs, date, errors, reader=stream_inputs, languages=settings.languages)
+    errors = _ingest_report(errors_file)  # the --errors report, written as problems come
+    report_ = errors.__enter__()
+    documents = _documents(inputs, date, report_, reader=stream_inputs, languages=settings.languages)
     target = _open_store(store, create=True, update_url=update_url)
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
     try:
@@ -624,20 +631,21 @@ def bench_scale_command(
     large: int = typer.Option(20000, "--large", min=0, help="Synthetic documents of the memory run (0: none)."),
     processes: Optional[int] = typer.Option(None, "--processes", min=2, help="N of '1 vs N processes' (default: every core)."),
     dask: bool = typer.Option(True, "--dask/--no-dask", help="Also build on a Dask LocalCluster of N workers."),
+    warc: bool = typer.Option(False, "--warc", help="Also build the same documents from a WARC of news pages (and LARGE)."),
     as_json: bool = typer.Option(False, "--json"),
     model: Optional[str] = ModelOption,
 ):
     """Whole builds in fresh processes: 1 vs N processes, Dask vs local, peak memory on DOCUMENTS vs LARGE."""
     from kg.scale.bench import bench_scale
 
-    result = bench_scale(documents, large=large or None, processes=processes, dask=dask, model=model,
+    result = bench_scale(documents, large=large or None, processes=processes, dask=dask, model=model, warc=warc,
                          progress=None if as_json else lambda line: typer.echo(line, err=True))
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     mb = 1024 * 1024
     typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}{'others':>8}")
-    for m in (result.single, result.multi, result.dask, result.large_multi):
+    for m in (result.single, result.multi, result.warc, result.dask, result.large_multi, result.large_warc):
         if m is not None:
             typer.echo(f"{m.label:<44}{m.documents:>7,}{m.seconds:>9.1f}{m.words_per_s:>10,.0f}{m.docs_per_s:>8.1f}"
                        f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}{m.other_cores:>8.2f}")
@@ -645,6 +653,11 @@ def bench_scale_command(
     typer.echo(f"speed-up {result.processes} processes / 1: {result.speedup:.2f}x (target >= 1.6x with 2)")
     if result.dask is not None:
         typer.echo(f"Dask / local time, {result.processes} each: {result.dask_ratio:.2f}")
+    if result.warc is not None:
+        typer.echo(f"WARC / JSON Lines words/s, {result.processes} processes each: {result.warc_ratio:.2f} (target >= 0.9)")
+    if result.large_warc is not None:
+        typer.echo(f"peak RSS WARC / JSON Lines, {large:,} documents: building process "
+                   f"{result.large_warc.rss_parent / result.large_multi.rss_parent:.2f}")
     rss = result.rss_ratio()
     if rss is not None:
         typer.echo(f"peak RSS {large:,} / {documents:,} documents: building process {rss[0]:.2f}, "
