@@ -73,6 +73,9 @@ CASES = [
     # a noun in apposition to a clause ("..., a plan Y rejected") stands for the clause's act
     ("event-target", "Chile proposed a joint commission, a plan Bolivia has rejected.", ("BOL", "rejects", "CHL", "asserted"), None),
     ("event-target", "Peru wants Brazil to host the summit, an idea Chile condemned.", ("CHL", "condemns", "PER", "asserted"), None),
+    # objecting to an act rejects its actor
+    ("event-target", "Myanmar strongly objected to Thailand's decision.", ("MMR", "rejects", "THA", "asserted"), None),
+    ("event-target", "Ghana objects to Togo joining the bloc.", ("GHA", "rejects", "TGO", "asserted"), None),
     # each coordinated act stands for its own actor
     ("event-target", "Peru condemned the arrests and the raid by Chile on the border post.", ("PER", "condemns", "CHL", "asserted"), None),
     ("event-target", "Norway demanded the release of the sailors as well as an inquiry by the United Nations.", ("NOR", "demands", "UN", "asserted"), None),

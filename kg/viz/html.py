@@ -264,8 +264,11 @@ def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph) -> str:
             url = p.url or (document.url if document else None)
             source = _link(url, title)
             sentence = f"“{_e(_clip(p.sentence))}”" if p.sentence else "<i>no sentence</i>"
-            rows.append(f"<li>{sentence}<div class='kg-source'>{source} · {_e(p.doc)}"
-                        f"{' · ' + _e(p.date) if p.date else ''}</div></li>")
+            site = f" · {_e(document.source)}" if document and document.source else ""
+            published = document.date if document else None
+            dates = " · ".join(_e(d) for d in (p.date, published and published != p.date and f"published {published}") if d)
+            rows.append(f"<li>{sentence}<div class='kg-source'>{source}{site} · {_e(p.doc)}"
+                        f"{' · ' + dates if dates else ''}</div></li>")
         rows.append("</ol>")
         if len(shown) > EVIDENCE_SHOWN:
             rows.append(f"<div class='kg-more'>and {len(shown) - EVIDENCE_SHOWN} more</div>")
