@@ -294,40 +294,35 @@ def build(
     if shards is not None and dask is None:
         _fail("--shards needs --dask")
     settings = _settings(model, languages)
-    errors = _ingest_report(errors_file)  # the --errors report, written as problems come
-    report_ = errors.__enter__()
-    documents = _documents(inputs, date, report_, reader=stream_inputs, languages=settings.languages)
     target = _open_store(store, create=True, update_url=update_url)
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
-    try:
-        # --no-progress: no bar and no lines (the summary below is the one line of the build)
-        with BuildProgress(count_inputs(inputs), write=write) if progress is not False else nullcontext() as bar:
-            advance = bar.advance if bar is not None else None
-            if dask is not None:
-                from kg.scale.cluster import build_dask
+    with _ingest_report(errors_file) as errors:  # the --errors report, written as problems come
+        documents = _documents(inputs, date, errors, reader=stream_inputs, languages=settings.languages)
+        try:
+            # --no-progress: no bar and no lines (the summary below is the one line of the build)
+            with BuildProgress(count_inputs(inputs), write=write) if progress is not False else nullcontext() as bar:
+                advance = bar.advance if bar is not None else None
+                if dask is not None:
+                    from kg.scale.cluster import build_dask
 
-                report = build_dask(target, documents, settings, address=dask, workers=processes,
-                                    partition_size=partition_size or 64, shard_dir=shards, progress=advance)
-            else:
-                from kg.scale.build import build_local
+                    report = build_dask(target, documents, settings, address=dask, workers=processes,
+                                        partition_size=partition_size or 64, shard_dir=shards, progress=advance)
+                else:
+                    from kg.scale.build import build_local
 
-                report = build_local(target, documents, settings, processes=processes, batch_size=batch_size,
-                                     partition_size=partition_size, progress=advance)
-        triples = triple_count(target)
-    except RuntimeError as error:  # a remote store that refuses a write, a worker that died
-        _fail(str(error), 1)
-    finally:
-        del target  # release the store's lock now, not when a traceback lets go of this frame
-    if errors_file:
-        with _atomic_output(errors_file) as stream:
-            for error in errors:
-                stream.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
+                    report = build_local(target, documents, settings, processes=processes, batch_size=batch_size,
+                                         partition_size=partition_size, progress=advance)
+            triples = triple_count(target)
+        except RuntimeError as error:  # a remote store that refuses a write, a worker that died
+            _fail(str(error), 1)
+        finally:
+            del target  # release the store's lock now, not when a traceback lets go of this frame
     typer.echo(
         f"{len(report.added)} documents added, {len(report.skipped)} already in the store, "
-        f"{sum(e.skipped for e in errors)} skipped, {sum(not e.skipped for e in errors)} warnings; "
+        f"{errors.skipped} skipped, {errors.warnings + len(report.renamed)} warnings; "
         f"{report.transactions} transactions; the store holds {triples:,} triples"
     )
-    if any(e.skipped for e in errors):
+    if errors.skipped:
         raise typer.Exit(1)
 
 
@@ -698,7 +693,9 @@ def viz(
     if missing:  # before anything is read or written: a mistyped store name must not give an empty page
         _fail(f"{missing[0]}: no such store, file or folder")
     facts = None
-    errors: list = []
+    from kg.ingest.report import IngestReport
+
+    errors = IngestReport(lambda line: typer.echo(line, err=True))
     if len(sources) == 1 and _is_store(sources[0]):
         from kg.rdf.store import load_graph
 
@@ -722,7 +719,7 @@ def viz(
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"{path}: {len(view.nodes)} entities, {len(view.edges)} relations")
-    if any(e.skipped for e in errors):
+    if errors.skipped:
         raise typer.Exit(1)
 
 

@@ -10,6 +10,8 @@
   boundaries into parts ``ID#1``, ``ID#2`` … — never dropped.
 - A second document with an id already seen is renamed ``ID~HASH`` and
   reported; an exact repeat (same id, same text) is dropped and reported.
+  The ids of parts count as seen: a later document ``ID#1`` is renamed, and a
+  long document whose part ids are taken is split into ``ID~HASH#1`` ….
 
 >>> from kg.records import Document
 >>> parts = list(split_document(Document("d", "one. " * 30), max_chars=60))
@@ -106,6 +108,16 @@ def screen(items: Iterable, languages: tuple[str, ...] = ("en",), max_chars: int
             yield IngestError(name, line, f"duplicate id {item.id!r}, kept as {new_id!r}", skipped=False)
             item = replace(item, id=new_id)
         seen[item.id] = digest
-        if len(item.text) > max_chars:
-            yield IngestError(name, line, f"document {item.id!r} has {len(item.text):,} characters, split into parts", skipped=False)
-        yield from split_document(item, max_chars)
+        if len(item.text) <= max_chars:
+            yield item
+            continue
+        parts = list(split_document(item, max_chars))
+        message = f"document {item.id!r} has {len(item.text):,} characters, split into parts"
+        if any(part.id in seen for part in parts):  # a document seen before has the id of a part
+            base = f"{item.id}~{digest[4:12]}"
+            parts = [replace(part, id=f"{base}#{number}") for number, part in enumerate(parts, 1)]
+            message += f" {base}#1 to #{len(parts)} (the id {item.id + '#1'!r} or a later one is taken)"
+        yield IngestError(name, line, message, skipped=False)
+        for part in parts:  # a later document with the id of a part is renamed like any duplicate id
+            seen[part.id] = content_id(part.text)
+            yield part

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
@@ -249,15 +249,31 @@ class BuildReport:
 
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (id, kept as): the id was taken by another text
     triples_sent: int = 0
     transactions: int = 0
 
 
+_UNHASHED = "SELECT ?document WHERE { ?document a ir:Document FILTER NOT EXISTS { ?document ir:contentHash [] } } LIMIT 1"
+
+
 def new_documents(documents: Iterable[Document], store, report: BuildReport, progress=None) -> Iterator[Document]:
-    """The documents not in ``store`` yet (by id or by text); the others are counted in ``report`` as skipped."""
+    """The documents not in ``store`` yet (by text); the others are counted in ``report`` as skipped.
+
+    A document whose id the store (or this build) holds with another text is kept as ``ID~HASH``
+    and reported (``report.renamed``, a warning): a document ``x#1`` is not lost to part 1 of a long
+    document ``x``. In a store written without content hashes, a known id still means "stored".
+    """
     ids, hashes = document_index(store)
+    by_id = any(True for _ in store.query(_UNHASHED, prefixes=PREFIXES))
     for document in documents:
         digest = content_hash(document.text)
+        if document.id in ids and not by_id and digest not in hashes:
+            new_id = f"{document.id}~{digest.removeprefix('sha256:')[:8]}"
+            where = ":".join(str(part) for part in document.origin if part) if document.origin else document.id
+            log.warning("warning: %s: the id %r is taken by another text in the store, kept as %r", where, document.id, new_id)
+            report.renamed.append((document.id, new_id))
+            document = replace(document, id=new_id)
         if document.id in ids or digest in hashes:
             log.info("%s: already in the store, skipped", document.id)
             report.skipped.append(document.id)
