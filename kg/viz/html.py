@@ -34,6 +34,7 @@ heading), and a ``Content-Security-Policy`` forbids every request.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
@@ -168,7 +169,8 @@ def _name(view: GraphView, kg: KnowledgeGraph, node: str | None) -> str:
     return _e(label) if label == node else f"{_e(label)} <span class='kg-id'>({_e(node)})</span>"
 
 
-def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touching: list[ViewEdge]) -> str:
+def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touching: list[ViewEdge],
+              vocabulary: dict) -> str:
     """Id, type, mentions, the entity's relations by predicate (with counts and the other ends) and its documents."""
     rows = [
         f"<div class='kg-title'>{_name(view, kg, node)}</div>",
@@ -180,7 +182,6 @@ def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touchi
     if qid and _QID.match(str(qid)):
         rows.append(f"<tr><th>Wikidata</th><td>{_link('https://www.wikidata.org/wiki/' + qid, qid)}</td></tr>")
     rows.append("</table>")
-    vocabulary = load_vocabulary()
     groups: dict[tuple[str, str], dict[str, int]] = {}
     for edge in touching:
         symmetric = vocabulary[edge.predicate].symmetric
@@ -222,8 +223,8 @@ def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touchi
     return "".join(rows)
 
 
-def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph) -> str:
-    predicate = load_vocabulary()[edge.predicate]
+def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph, vocabulary: dict) -> str:
+    predicate = vocabulary[edge.predicate]
     arrow = "—" if predicate.symmetric else "→"
     attributed = sorted({p.attributed_to for p in edge.evidence if p.attributed_to})
     denied = sorted({d for p in edge.evidence for d in p.denied_by})
@@ -275,20 +276,20 @@ def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph) -> str:
     return "".join(rows)
 
 
-def _edge_colour(edge: ViewEdge) -> str:
-    return _edge_colour_of(edge.predicate)
+def _edge_colour(edge: ViewEdge, vocabulary: dict) -> str:
+    return _edge_colour_of(edge.predicate, vocabulary)
 
 
-def _edge_colour_of(name: str) -> str:
+def _edge_colour_of(name: str, vocabulary: dict) -> str:
     """A predicate's colour: its polarity's, darker as its Goldstein score grows."""
-    predicate = load_vocabulary()[name]
+    predicate = vocabulary[name]
     low, high = POLARITY_COLOURS.get(predicate.polarity, POLARITY_COLOURS["structural"])
     return _mix(low, high, min(abs(predicate.goldstein), 10.0) / 10.0)
 
 
 def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str) -> list[dict]:
     """vis-network nodes; an entity without relations is hidden (the page's toggle shows it) and out of the physics."""
-    degree = view.degree()
+    degree, vocabulary = view.degree(), load_vocabulary()
     touching: dict[str, list[ViewEdge]] = {}
     for edge in view.edges:
         touching.setdefault(edge.subject, []).append(edge)
@@ -310,7 +311,7 @@ def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: st
             "type": kind,
             "mentions": mentions,
             "degree": degree[node],
-            "tip": _node_tip(node, data, view, kg, touching.get(node, [])),
+            "tip": _node_tip(node, data, view, kg, touching.get(node, []), vocabulary),
         }
         if not degree[node]:
             item["hidden"], item["physics"] = True, False
@@ -326,7 +327,7 @@ def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: b
     items = []
     for edge in view.edges:
         predicate = vocabulary[edge.predicate]
-        colour = _edge_colour(edge)
+        colour = _edge_colour(edge, vocabulary)
         negated = edge.modality == "negated"
         item = {
             "id": edge.id,
@@ -346,7 +347,7 @@ def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: b
             "last_seen": edge.last_seen,
             # one date per supporting document: the page's time slider counts them
             "when": sorted({(p.doc, p.date) for p in edge.evidence if p.date}, key=lambda d: (d[1], d[0])),
-            "tip": _edge_tip(edge, view, kg),
+            "tip": _edge_tip(edge, view, kg, vocabulary),
         }
         item["when"] = [date for _, date in item["when"]]
         if edge_labels:
@@ -485,7 +486,7 @@ def _legend(nodes: list[dict], edges: list[dict]) -> dict:
     for polarity in order:
         low, high = POLARITY_COLOURS.get(polarity, POLARITY_COLOURS["structural"])
         rows = sorted(
-            (vocabulary[name].label, name, _edge_colour_of(name), count)
+            (vocabulary[name].label, name, _edge_colour_of(name, vocabulary), count)
             for name, count in predicates.items() if vocabulary[name].polarity == polarity
         )
         groups.append((polarity, low, high, [(name, label, colour, count) for label, name, colour, count in rows]))
@@ -515,6 +516,36 @@ def _asset(path: str) -> str:
     return text
 
 
+def _script_json(value):
+    r"""``value`` as JSON to put inside a ``<script>``: compact, with no ``</`` or ``<!`` (so no ``</script>`` or ``<!--``).
+
+    Every ``<`` is written ``\u003c``, except in the ``tip`` of an item: a
+    tooltip is HTML that :func:`_e` has escaped, whose every ``<`` starts one of
+    our own tags; there only ``</`` and ``<!`` are broken (``<\/``, ``\u003c!``),
+    which keeps the tooltips, most of a large page, at their size.
+
+    >>> str(_script_json([{"label": "<b>", "tip": "<div>a</div><!--"}]))
+    '[{"label":"\\u003cb>","tip":"<div>a<\\/div>\\u003c!--"}]'
+    """
+    from markupsafe import Markup
+
+    def dump(item) -> str:
+        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+    def dump_item(item) -> str:
+        if not isinstance(item, dict) or not isinstance(item.get("tip"), str) or len(item) < 2:
+            return dump(item)
+        rest = dump({k: v for k, v in item.items() if k != "tip"})
+        tip = json.dumps(item["tip"], ensure_ascii=False).replace("</", "<\\/").replace("<!", "\\u003c!")
+        tip = tip.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        return rest[:-1] + ',"tip":' + tip + "}"
+
+    if isinstance(value, list):
+        return Markup("[" + ",".join(dump_item(item) for item in value) + "]")
+    return Markup(dump(value))
+
+
 def _environment(extras: dict):
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
@@ -523,6 +554,7 @@ def _environment(extras: dict):
         loader=FileSystemLoader(str(files("kg.viz").joinpath("templates"))),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
+    env.filters["tojson"] = _script_json
     env.globals["kg"] = extras
     env.globals["assets"] = {name: Markup(_asset(path)) for name, path in _ASSETS.items()}
     return env
