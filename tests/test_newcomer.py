@@ -155,3 +155,46 @@ def test_newcomer_serve_syntax_error_is_placed_in_the_users_text(empty_store):
         (line,) = answer.splitlines()
         assert line.startswith("SPARQL syntax error at 3:23, at the end of the query: expected one of "), line
         assert line.endswith("; did you mean ir:allyOf?")
+
+
+# -- 6: an ordinal that numbers a noun is not a day of the month ----------------------------------
+
+
+def _dated(pipeline, text: str, date: str) -> list[tuple[str, str, str, str | None]]:
+    from kg.records import Document
+
+    extraction = pipeline.extract(Document(id="newcomer", text=text, date=date))
+    return [(r.subject, r.predicate, r.object, r.date) for r in extraction.relations]
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    # ordinals of nouns: the weekday dates the event, the ordinal does not
+    ("Montenegro became the 29th member of NATO on Monday.", "2017-06-07", ("MNE", "memberOf", "NATO", "2017-06-05")),
+    ("Cambodia became the 10th member of ASEAN on Friday.", "1999-05-03", ("KHM", "memberOf", "ASEAN", "1999-04-30")),
+    ("Chile and Peru met for the 3rd round of talks on Monday.", "2024-05-08", ("CHL", "talksWith", "PER", "2024-05-06")),
+    # ordinals that are days
+    ("Croatia joined the EU on the 1st.", "2013-07-03", ("HRV", "memberOf", "EU", "2013-07-01")),
+    ("Finland joined NATO on April 4th.", "2023-04-10", ("FIN", "memberOf", "NATO", "2023-04-04")),
+])
+def test_newcomer_ordinals_of_nouns_are_not_days(pipeline, text, date, expected):
+    assert expected in _dated(pipeline, text, date)
+
+
+def test_newcomer_validate_facts_has_no_false_contradiction_from_an_ordinal(tmp_path):
+    """Built, enriched with the memberships and checked: "the 29th member ... on Monday" agrees with NATO's
+    table (joined 2017-06-05); the same store with an article dating the accession to the 29th (of May) does not."""
+    articles = tmp_path / "news.jsonl"
+    articles.write_text(
+        '{"id": "mne", "date": "2017-06-07", "text": "Montenegro became the 29th member of NATO on Monday."}\n'
+        '{"id": "khm", "date": "1999-05-03", "text": "Cambodia became the 10th member of ASEAN on Friday."}\n',
+        encoding="utf-8")
+    store = tmp_path / "s"
+    assert kg("build", articles, "--store", store, "--processes", "1", "--no-progress").exit_code == 0
+    assert kg("enrich", store, "--memberships").exit_code == 0
+    checked = kg("validate", store, "--facts")
+    assert checked.exit_code == 0, checked.stdout
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text('{"id": "mne-29", "date": "2017-06-07", "text": "Montenegro joined NATO on the 29th."}\n', encoding="utf-8")
+    assert kg("build", wrong, "--store", store, "--processes", "1", "--no-progress").exit_code == 0
+    contradicted = kg("validate", store, "--facts")
+    assert contradicted.exit_code == 1 and "MNE" in contradicted.stdout and "2017-05-29" in contradicted.stdout
