@@ -73,6 +73,10 @@ CASES = [
     # a noun in apposition to a clause ("..., a plan Y rejected") stands for the clause's act
     ("event-target", "Chile proposed a joint commission, a plan Bolivia has rejected.", ("BOL", "rejects", "CHL", "asserted"), None),
     ("event-target", "Peru wants Brazil to host the summit, an idea Chile condemned.", ("CHL", "condemns", "PER", "asserted"), None),
+    # a guest or host is no army
+    ("party", "Qatar hosted the Iranian foreign minister on Monday.", ("IRN", "visits", "QAT", "asserted"), None),
+    ("party", "Syria fired rockets at bases hosting US forces.", None, ("USA", "visits", "SYR", "asserted")),
+    ("party", "Kuwait hosted American troops during the war.", None, ("USA", "visits", "KWT", "asserted")),
     # objecting to an act rejects its actor
     ("event-target", "Myanmar strongly objected to Thailand's decision.", ("MMR", "rejects", "THA", "asserted"), None),
     ("event-target", "Ghana objects to Togo joining the bloc.", ("GHA", "rejects", "TGO", "asserted"), None),

@@ -431,6 +431,8 @@ class RelationExtractor:
         actors = resolver.actors(dobj)
         if "@actor" in required and actors:
             return True
+        if "@party" in required and actors and not self.lex.noun_kind(lemma, "force"):
+            return True  # a guest or host is no army: "bases hosting US troops" is no visit
         if "@org" in required and any(resolver.types.get(a.id) == "Organization" for a in actors):
             return True
         return False
