@@ -198,3 +198,36 @@ def test_newcomer_validate_facts_has_no_false_contradiction_from_an_ordinal(tmp_
     assert kg("build", wrong, "--store", store, "--processes", "1", "--no-progress").exit_code == 0
     contradicted = kg("validate", store, "--facts")
     assert contradicted.exit_code == 1 and "MNE" in contradicted.stdout and "2017-05-29" in contradicted.stdout
+
+
+# -- 7: the ingest API takes str and PathLike ------------------------------------------------------
+
+
+class _PathLike:
+    """A path object that is not a pathlib.Path (os.PathLike only)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+def test_newcomer_ingest_accepts_str_and_pathlike(tmp_path, monkeypatch):
+    from kg.ingest import IngestError, folder_files, read_inputs, read_path
+
+    news = tmp_path / "news.jsonl"
+    news.write_text('{"id": "n1", "date": "2024-02-01", "text": "Chile and Peru signed a trade accord."}\n', encoding="utf-8")
+    (tmp_path / "note.txt").write_text("Bolivia protested to Chile.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for path in ("news.jsonl", news, _PathLike(news), str(news)):
+        (document,) = read_path(path)
+        assert document.id == "n1" and document.date == "2024-02-01"
+    for folder in (".", tmp_path, _PathLike(tmp_path)):
+        assert sorted(p.name for p in folder_files(folder)) == ["news.jsonl", "note.txt"]
+        assert len([d for d in read_path(folder) if not isinstance(d, IngestError)]) == 2
+    assert [d.id for d in read_inputs("news.jsonl")] == ["n1"]  # one path, not its characters
+    assert [d.id for d in read_inputs(_PathLike(news))] == ["n1"]
+    assert len(list(read_inputs([news, "note.txt", _PathLike(news)]))) == 3
+    (missing,) = read_path(_PathLike(tmp_path / "nothing.jsonl"))
+    assert isinstance(missing, IngestError) and str(missing).startswith(str(tmp_path / "nothing.jsonl"))

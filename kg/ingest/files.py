@@ -268,12 +268,13 @@ def _folder_entries(folder: Path) -> Iterator[Path | IngestError]:
         yield entry
 
 
-def folder_files(folder: Path) -> Iterator[Path | IngestError]:
-    """The readable files under ``folder``, sorted; other files as errors ("unsupported file type").
+def folder_files(folder: str | os.PathLike) -> Iterator[Path | IngestError]:
+    """The readable files under ``folder`` (a ``str`` or path), sorted; other files as errors ("unsupported file type").
 
     Hidden files and folders (``.git``, ``.DS_Store``) are passed over in silence; named pipes,
     devices, broken links, link loops and links to folders (not followed) are reported.
     """
+    folder = Path(folder)
     for child in _folder_entries(folder):
         if isinstance(child, IngestError):  # a named pipe, a broken link, a link loop
             yield child
@@ -296,9 +297,9 @@ def read_folder(folder: Path, read: Callable[[Path], Iterable]) -> Iterator:
             yield from read(child)
 
 
-def read_path(path: Path | str, default_date: str | None = None) -> Iterator[Document | IngestError]:
+def read_path(path: str | os.PathLike, default_date: str | None = None) -> Iterator[Document | IngestError]:
     """Documents of one file or, recursively, of a folder (hidden files skipped, others reported)."""
-    name = str(path)
+    name = os.fspath(path)
     path = Path(path)
     if path.is_dir():
         yield from read_folder(path, lambda child: read_path(child, default_date))
@@ -378,11 +379,13 @@ def _read_stdin(stream, default_date: str | None) -> Iterator[Document | IngestE
 
 
 def read_inputs(
-    inputs: Iterable[str], default_date: str | None = None, stdin: IO | None = None
+    inputs: Iterable[str | os.PathLike] | str | os.PathLike, default_date: str | None = None, stdin: IO | None = None
 ) -> Iterator[Document | IngestError]:
-    """Documents from paths; ``-`` reads standard input (JSON Lines if its first line is an object)."""
+    """Documents from paths (one path, or several); ``-`` reads standard input (JSON Lines if its first line is an object)."""
+    if isinstance(inputs, (str, os.PathLike)):  # one path, not the characters of its name
+        inputs = [inputs]
     for item in inputs:
-        if item == "-":
+        if isinstance(item, str) and item == "-":
             yield from _read_stdin(stdin or sys.stdin, default_date)
         else:
             yield from read_path(Path(item), default_date)
