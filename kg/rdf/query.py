@@ -166,7 +166,14 @@ def query_store(store: ox.Store, text: str, bindings: dict | None = None):
     """Run a query on an Oxigraph store with the pre-bound prefixes.
 
     Returns pyoxigraph's result: solutions (SELECT), a boolean (ASK) or triples.
+    A query nesting deeper than :data:`kg.serve.policy.MAX_NESTING` is refused
+    (Oxigraph's parser would overflow its stack and end the process).
     """
+    from kg.serve.policy import nesting_refusal
+
+    too_deep = nesting_refusal(text)
+    if too_deep:
+        raise QueryError(too_deep)
     try:
         return store.query(text, prefixes=prefixes(), substitutions=bindings or None)
     except SyntaxError as error:

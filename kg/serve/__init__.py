@@ -1,7 +1,7 @@
 """``kg serve STORE``: a read-only SPARQL endpoint (loopback by default), with ir-kg's page around it.
 
-:class:`~kg.serve.backend.OxigraphProcess` runs ``oxigraph serve-read-only``
-on the store (never opened read-write here) on a free loopback port;
+:class:`~kg.serve.backend.OxigraphProcess` runs :mod:`kg.serve.worker`
+(pyoxigraph, the store opened read-only) in a child process on a private Unix socket;
 :class:`~kg.serve.front.FrontServer` answers on ``host:port`` with the
 query page, the named queries, the graph view, and ``/sparql`` passed
 through to Oxigraph (updates and ``SERVICE`` refused), within the limits
@@ -24,7 +24,7 @@ __all__ = ["BackendError", "FrontServer", "OxigraphProcess", "ServeSettings", "S
 
 @dataclass
 class Served:
-    """A running ``kg serve``: the front server (in a thread) and the Oxigraph process."""
+    """A running ``kg serve``: the front server (in a thread) and the SPARQL process."""
 
     front: FrontServer
     backend: OxigraphProcess
@@ -53,15 +53,15 @@ def serve(
     title: str | None = None,
     settings: ServeSettings | None = None,
 ) -> Served:
-    """Start Oxigraph (read-only) on ``store`` and the front server on ``host:port`` (0: any free port).
+    """Start the SPARQL process (read-only) on ``store`` and the front server on ``host:port`` (0: any free port).
 
     Raises ``ValueError`` for a host that is not a loopback address when
-    ``settings`` has no token, and :class:`BackendError` when Oxigraph cannot
-    be started.
+    ``settings`` has no token, and :class:`BackendError` when the SPARQL
+    process cannot be started.
     """
     settings = settings or ServeSettings()
     check_host(host, settings.token)
-    backend = OxigraphProcess(store, query_timeout=settings.timeout).start()
+    backend = OxigraphProcess(store, max_bytes=settings.max_result_bytes).start()
     try:
         front = FrontServer(host, port, backend, title=title or f"ir-kg: {Path(store).name}", settings=settings)
     except BaseException:

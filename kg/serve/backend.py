@@ -1,23 +1,28 @@
-"""The Oxigraph server behind ``kg serve``: started read-only on loopback, watched, stopped.
+"""The SPARQL process behind ``kg serve``: started on a private Unix socket, watched, stopped.
 
-``oxigraph serve-read-only --location STORE --bind 127.0.0.1:PORT`` (the
-``oxigraph`` package on PyPI) speaks the SPARQL 1.1 protocol. It opens the
-store read-only; nothing in ``kg serve`` opens it read-write. A watcher
-thread restarts it if it dies (at most ``max_restarts`` times), and
-:meth:`OxigraphProcess.stop` ends it.
+:class:`OxigraphProcess` runs ``python -m kg.serve.worker`` (:mod:`kg.serve.worker`:
+pyoxigraph on the store, read-only) in a child process that answers on a Unix
+socket in a folder only this user can open, and only to requests carrying a
+per-run key that it reads from a pipe: no TCP port to find in ``ps``, nothing
+for another process to call past the front server's checks. The child exits
+when that pipe closes (this process ended, even by SIGKILL).
 
-``query_timeout`` is Oxigraph's ``--timeout-s`` (whole seconds). Oxigraph
-checks it while it scans the store, so it stops most long queries (and
-then ends an answer it has begun with "The SPARQL operation has been
-cancelled", under status 200); it does not stop every one: an aggregate
-over a three-way cross join runs on, on one core, after its client has
-gone. :meth:`OxigraphProcess.restart` is the remedy the front server uses
-for those.
+A watcher thread restarts the child whenever it dies (a crash on a hostile
+query, a kill), for as long as the server runs, waiting a little longer after
+each crash in a row (:attr:`OxigraphProcess.backoff`, up to
+:attr:`OxigraphProcess.max_backoff` seconds). pyoxigraph has no query timeout:
+:meth:`OxigraphProcess.restart` is how the front server ends a query that
+outlives its deadline.
+
+:func:`oxigraph_binary` finds the ``oxigraph`` server (PyPI ``oxigraph``), which
+tests and ``kg.rdf.remote``'s users run as a remote store.
 """
 
 from __future__ import annotations
 
+import http.client
 import logging
+import secrets
 import shutil
 import socket
 import subprocess
@@ -25,12 +30,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
-__all__ = ["BackendError", "OxigraphProcess", "free_port", "oxigraph_binary"]
+__all__ = ["BackendError", "OxigraphProcess", "UnixHTTPConnection", "free_port", "oxigraph_binary"]
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +57,51 @@ def oxigraph_binary() -> str:
     return found
 
 
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection over the Unix socket ``path``."""
+
+    def __init__(self, path: str, timeout: float | None = None):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(self.unix_path)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+
+
 class OxigraphProcess:
-    """``oxigraph serve-read-only`` on ``127.0.0.1:port`` for the store folder ``location``."""
+    """The SPARQL child process (:mod:`kg.serve.worker`) for the store folder ``location``.
+
+    :meth:`connection` opens a connection to it and :attr:`headers` are the
+    headers every request needs (the per-run key); :attr:`url` is the path of
+    its endpoint as the front server asks for it.
+    """
 
     def __init__(
         self,
         location: str | Path,
         *,
-        port: int | None = None,
-        max_restarts: int = 3,
         timeout: float = 30.0,
-        query_timeout: int | None = None,
+        max_bytes: int = 64 * 1024 * 1024,
+        backoff: float = 0.2,
+        max_backoff: float = 10.0,
     ):
         self.location = Path(location)
-        self.port = port or free_port()
-        self.max_restarts = max_restarts
         self.timeout = timeout
-        self.query_timeout = query_timeout
+        self.max_bytes = max_bytes
+        self.backoff, self.max_backoff = backoff, max_backoff
         self.restarts = 0
         #: Launches so far: a query started under one generation and still running under the next was cut off.
         self.generation = 0
         self.restarting = False
+        self._key = secrets.token_urlsafe(32)
+        self._folder: str | None = None
         self._lock = threading.RLock()
         self._process: subprocess.Popen | None = None
         self._stopping = threading.Event()
@@ -82,67 +109,103 @@ class OxigraphProcess:
         self._log = None
 
     @property
+    def socket_path(self) -> str:
+        if self._folder is None:
+            self._folder = tempfile.mkdtemp(prefix="kg-serve-")  # mode 0700: this user only
+        return str(Path(self._folder) / "sparql.sock")
+
+    @property
     def url(self) -> str:
-        """The SPARQL query endpoint."""
-        return f"http://127.0.0.1:{self.port}/query"
+        """The endpoint, as ``http+unix://SOCKET/query`` (for messages; :meth:`connection` reaches it)."""
+        return f"http+unix://{urllib.parse.quote(self.socket_path, safe='')}/query"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        from kg.serve.worker import KEY_HEADER
+
+        return {KEY_HEADER: self._key}
+
+    def connection(self, timeout: float | None = None) -> UnixHTTPConnection:
+        return UnixHTTPConnection(self.socket_path, timeout)
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def _ready(self) -> bool:
+        connection = self.connection(2)
+        try:
+            connection.request("POST", "/query", b"query=ASK%20%7B%7D",
+                               {**self.headers, "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            response.read()
+            return response.status == 200
+        finally:
+            connection.close()
+
     def _launch(self) -> None:
-        command = [oxigraph_binary(), "serve-read-only", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
-        if self.query_timeout:
-            command += ["--timeout-s", str(int(self.query_timeout))]
+        command = [sys.executable, "-m", "kg.serve.worker", str(self.location), self.socket_path,
+                   "--max-bytes", str(self.max_bytes)]
         if self._log is None:
-            self._log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on a full one
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
+            self._log = tempfile.TemporaryFile()  # not a pipe: a chatty process must never block on a full one
+        self._log.seek(0)
+        self._log.truncate()
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=self._log, stderr=self._log)
+        self._process.stdin.write(self._key.encode() + b"\n")  # on a pipe: never in ps or /proc/PID/environ
+        self._process.stdin.flush()  # kept open: the child ends when it closes
         self.generation += 1
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 self._log.seek(0)
                 message = self._log.read().decode("utf-8", errors="replace").strip()
-                raise BackendError(f"oxigraph exited with code {self._process.returncode}: {message[-500:]}")
+                raise BackendError(f"the SPARQL process exited with code {self._process.returncode}: {message[-500:]}")
             try:
-                query = urllib.parse.urlencode({"query": "ASK {}"})
-                with urllib.request.urlopen(f"{self.url}?{query}", timeout=2) as response:
-                    response.read()
-                return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
+                if self._ready():
+                    return
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.05)
         self._kill()
-        raise BackendError(f"oxigraph did not answer on port {self.port} within {self.timeout:g} s")
+        raise BackendError(f"the SPARQL process did not answer within {self.timeout:g} s")
 
     def start(self) -> "OxigraphProcess":
         if not (self.location / "CURRENT").is_file():
             raise BackendError(f"{self.location}: no such store")
         self._stopping.clear()
         self._launch()
-        self._watcher = threading.Thread(target=self._watch, name="oxigraph-watcher", daemon=True)
+        self._watcher = threading.Thread(target=self._watch, name="sparql-watcher", daemon=True)
         self._watcher.start()
         return self
 
     def _watch(self) -> None:
+        """Restart the child whenever it has died, for ever, waiting longer after each failure in a row."""
+        delay, started = self.backoff, time.monotonic()
         while not self._stopping.is_set():
-            with self._lock:
-                process = self._process
-                if process is not None and process.poll() is not None and not self._stopping.is_set():
-                    if self.restarts >= self.max_restarts:
-                        log.error("oxigraph exited with code %s; not restarted again", process.returncode)
-                        return
+            process = self._process
+            if process is not None and process.poll() is not None and not self.restarting:
+                if time.monotonic() - started > 60:  # it had been up a while: not a crash loop
+                    delay = self.backoff
+                log.warning("the SPARQL process exited with code %s; restarting it in %.1f s",
+                            process.returncode, delay)
+                if self._stopping.wait(delay):
+                    return
+                with self._lock:
+                    if self._stopping.is_set() or self._process is not process:
+                        continue  # stopped, or restarted meanwhile
                     self.restarts += 1
-                    log.warning("oxigraph exited with code %s; restarting (%d)", process.returncode, self.restarts)
                     try:
                         self._launch()
-                    except BackendError as error:
+                    except Exception as error:  # tried again after the next delay
                         log.error("%s", error)
-            self._stopping.wait(0.5)
+                started, delay = time.monotonic(), min(delay * 2, self.max_backoff)
+                continue
+            self._stopping.wait(0.1)
 
     def restart(self, generation: int | None = None) -> bool:
-        """Stop Oxigraph and start it again (same port), ending every query it runs.
+        """Stop the child and start it again, ending every query it runs.
 
-        With ``generation``, only if Oxigraph has not been restarted since that
+        With ``generation``, only if it has not been restarted since that
         generation (several requests that outlived their time restart it once).
         Returns whether it restarted; blocks until the new process answers.
         """
@@ -164,14 +227,16 @@ class OxigraphProcess:
 
     def _kill(self) -> None:
         process = self._process
-        if process is None or process.poll() is not None:
+        if process is None:
             return
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            process.kill()  # nothing to save: the store is open read-only
             process.wait()
+        if process.stdin is not None:
+            try:
+                process.stdin.close()
+            except OSError:
+                pass
 
     def stop(self) -> None:
         self._stopping.set()
@@ -182,6 +247,9 @@ class OxigraphProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def __enter__(self) -> "OxigraphProcess":
         return self.start()

@@ -43,10 +43,12 @@ import hashlib
 import hmac
 import html
 import http.client
+import io
 import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -62,7 +64,7 @@ import pyoxigraph as ox
 from kg.rdf.convert import PREFIXES
 from kg.rdf.query import QueryError, explain_syntax_error, named_queries, substitutions
 from kg.rdf.remote import with_prefixes, with_values
-from kg.serve.policy import ServeSettings, check_host, is_loopback, loopback_name, refusal, refuses_update
+from kg.serve.policy import ServeSettings, check_host, is_loopback, loopback_name, nesting_refusal, refusal, refuses_update
 
 __all__ = ["FORMATS", "Answer", "FrontServer", "Refused", "ServeSettings", "check_host", "is_loopback", "refuses_update"]
 
@@ -143,6 +145,8 @@ class FrontServer(ThreadingHTTPServer):
         self.backend_url = backend if isinstance(backend, str) else backend.url
         parts = urllib.parse.urlsplit(self.backend_url)
         self._backend_address = (parts.hostname, parts.port or 80, parts.path or "/")
+        if self.backend is not None:  # kg.serve.backend.OxigraphProcess: its Unix socket, its key
+            self._backend_address = (None, None, "/query")
         self.title = title
         self.queries = named_queries()
         self.loopback_only = is_loopback(host)
@@ -170,6 +174,14 @@ class FrontServer(ThreadingHTTPServer):
             return
         super().process_request(request, client_address)
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up or timed out is one short line at debug level; anything else is logged whole."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.debug("%s: the client went away (%s)", client_address[0] if client_address else "?", type(error).__name__)
+            return
+        log.exception("error while answering %s", client_address[0] if client_address else "?")
+
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
@@ -196,6 +208,9 @@ class FrontServer(ThreadingHTTPServer):
 
     def ask(self, sparql: str, accept: str) -> Answer:
         """Oxigraph's whole answer to ``sparql``, within the limits; :class:`Refused` otherwise."""
+        too_deep = nesting_refusal(sparql)
+        if too_deep:
+            raise Refused(HTTPStatus.BAD_REQUEST, too_deep)
         reason = refusal(sparql)
         if reason:
             raise Refused(HTTPStatus.FORBIDDEN, reason)
@@ -237,12 +252,17 @@ class FrontServer(ThreadingHTTPServer):
     def _fetch_once(self, sparql: str, accept: str, deadline: float) -> Answer:
         host, port, path = self._backend_address
         limit = self.settings.max_result_bytes
-        connection = http.client.HTTPConnection(host, port, timeout=max(0.1, deadline - time.monotonic()))
+        timeout = max(0.1, deadline - time.monotonic())
+        if self.backend is not None:
+            connection, headers = self.backend.connection(timeout), self.backend.headers
+        else:
+            connection, headers = http.client.HTTPConnection(host, port, timeout=timeout), {}
         try:
             connection.connect()
             sock = connection.sock  # kept: http.client lets go of it once the answer says "close"
             connection.request("POST", path, urllib.parse.urlencode({"query": sparql}).encode("utf-8"), {
-                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept, "Connection": "close",
+                **headers, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept,
+                "Connection": "close",
             })
             response = connection.getresponse()
             chunks, size = [], 0
@@ -264,6 +284,9 @@ class FrontServer(ThreadingHTTPServer):
         finally:
             connection.close()
         body = b"".join(chunks)
+        if response.status == HTTPStatus.INSUFFICIENT_STORAGE:  # the SPARQL process stopped at the same limit
+            raise Refused(HTTPStatus.INSUFFICIENT_STORAGE,
+                          f"result larger than {_size(limit)}; add LIMIT (or raise --max-result-mb)")
         if response.status == HTTPStatus.OK and body.endswith(_CANCELLED):
             raise Refused(HTTPStatus.GATEWAY_TIMEOUT,
                           f"the query was stopped after the {self.settings.timeout} s timeout; "
@@ -281,13 +304,38 @@ class FrontServer(ThreadingHTTPServer):
             return False
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The client's socket, read within the handler's ``request_deadline`` (then ``TimeoutError``)."""
+
+    def __init__(self, handler: "_Handler"):
+        self.handler, self.sock = handler, handler.connection
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        deadline = self.handler.request_deadline
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request did not arrive in time")
+            self.sock.settimeout(min(left, self.handler.timeout))
+        return self.sock.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: FrontServer
     server_version = "kg-serve"
 
     def setup(self) -> None:
-        self.timeout = self.server.settings.client_timeout  # a slow client does not hold a thread for ever
+        # A slow client does not hold a thread for ever: each read waits client_timeout at most, and the
+        # whole request (line, headers, body) must have arrived client_timeout seconds after the connection:
+        # a client trickling a header line a second is cut off as surely as an idle one.
+        self.timeout = timeout = self.server.settings.client_timeout
+        self.request_deadline = time.monotonic() + timeout
         super().setup()
+        self.rfile.close()  # the socket's own reader: replaced by one that keeps the deadline
+        self.rfile = io.BufferedReader(_DeadlineReader(self), self.rbufsize if self.rbufsize > 0 else io.DEFAULT_BUFFER_SIZE)
 
     def log_message(self, format: str, *args) -> None:
         log.info("%s %s", self.address_string(), _redact(format % args))
@@ -432,6 +480,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     def _route(self, path: str, fields: dict, content_type: str, body: bytes) -> None:
+        self.request_deadline = None  # the request is in
         try:
             if path == "/sparql":
                 self._sparql(fields, content_type, body)

@@ -5,7 +5,8 @@ threads (one connection a request, as ``kg serve`` closes each) and counts
 statuses, errors and latencies. :func:`bench_serve` starts ``kg serve`` on a
 store in a child process (so that the front server does not share this
 process's interpreter lock with the client) and runs the same SPARQL first
-straight against its Oxigraph (the baseline), then through the front:
+straight against its SPARQL process (the baseline, on its private Unix socket,
+with its key), then through the front:
 
     result = bench_serve("kg.store", requests=2000, concurrency=16)
     result.ratio("p50"), result.ratio("p99")   # front / direct, SPARQL requests only
@@ -130,11 +131,13 @@ def load_test(
     probes: list[Probe] | None = None,
     headers: dict | None = None,
     timeout: float = 60.0,
+    connect=None,
 ) -> LoadResult:
     """Send ``requests`` requests (``probes`` in turn; default :func:`front_probes`) to ``url``.
 
     ``url`` must be on a loopback address; ``requests`` and ``concurrency``
-    are bounded (:data:`MAX_REQUESTS`, :data:`MAX_CONCURRENCY`).
+    are bounded (:data:`MAX_REQUESTS`, :data:`MAX_CONCURRENCY`). ``connect(timeout)``,
+    if given, opens each connection instead (``kg serve``'s SPARQL process on its Unix socket).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "http" or not parts.hostname or not is_loopback(parts.hostname):
@@ -156,7 +159,8 @@ def load_test(
                 break
             probe = probes[number % len(probes)]
             started = time.perf_counter()
-            connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+            connection = (connect(timeout) if connect is not None
+                          else http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout))
             try:
                 connection.request(probe.method, base + probe.path, probe.body,
                                    {**dict(probe.headers), **extra, "Connection": "close"})
@@ -187,7 +191,7 @@ def load_test(
 
 @dataclass
 class BenchServe:
-    """``kg bench serve``: the same SPARQL straight to Oxigraph (baseline) and through ``kg serve``."""
+    """``kg bench serve``: the same SPARQL straight to the SPARQL process (baseline) and through ``kg serve``."""
 
     store: str
     direct: LoadResult
@@ -213,7 +217,7 @@ def _serve_child(store: str, settings: ServeSettings, pipe) -> None:
         pipe.send(("error", f"{type(error).__name__}: {error}"))
         return
     with served:
-        pipe.send(("ready", served.url, served.backend.url))
+        pipe.send(("ready", served.url, served.backend.socket_path, served.backend.headers))
         try:
             pipe.recv()
         except EOFError:
@@ -228,7 +232,7 @@ def bench_serve(
     settings: ServeSettings | None = None,
     warmup: int = 100,
 ) -> BenchServe:
-    """Start ``kg serve`` on ``store`` (port 0, child process), load-test Oxigraph's ``/query``, then the front."""
+    """Start ``kg serve`` on ``store`` (port 0, child process), load-test its SPARQL process's ``/query``, then the front."""
     settings = (settings or ServeSettings()).replace(max_concurrent=max(concurrency, ServeSettings().max_concurrent))
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
@@ -240,13 +244,15 @@ def bench_serve(
         message = parent.recv()
         if message[0] != "ready":
             raise RuntimeError(f"kg serve did not start: {message[1]}")
-        front_url, backend_url = message[1], message[2]
-        parts = urllib.parse.urlsplit(backend_url)
-        direct_url = f"{parts.scheme}://{parts.netloc}/"
+        from kg.serve.backend import UnixHTTPConnection
+
+        front_url, socket_path, key = message[1], message[2], message[3]
+        straight = dict(probes=direct_probes("/query"), headers=key,
+                      connect=lambda timeout: UnixHTTPConnection(socket_path, timeout))
         headers = {"Authorization": f"Bearer {settings.token}"} if settings.token else None
-        load_test(direct_url, warmup, min(concurrency, warmup), probes=direct_probes(parts.path))
+        load_test("http://localhost/", warmup, min(concurrency, warmup), **straight)
         load_test(front_url, warmup, min(concurrency, warmup), headers=headers)
-        direct = load_test(direct_url, requests, concurrency, probes=direct_probes(parts.path))
+        direct = load_test("http://localhost/", requests, concurrency, **straight)
         front = load_test(front_url, requests, concurrency, headers=headers)
         return BenchServe(str(store), direct, front)
     finally:

@@ -35,7 +35,8 @@ import re
 import socket
 from dataclasses import dataclass, field, replace
 
-__all__ = ["ServeSettings", "check_host", "is_loopback", "loopback_name", "refusal", "refuses_update", "uses_keyword", "visible_code"]
+__all__ = ["MAX_NESTING", "ServeSettings", "check_host", "is_loopback", "loopback_name", "nesting_depth", "nesting_refusal",
+           "refusal", "refuses_update", "uses_keyword", "visible_code"]
 
 _MB = 1024 * 1024
 
@@ -64,16 +65,14 @@ UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.\-]*:|BASE)\s*)*([A-Za-z]+)", re.I)
 
 
-def visible_code(text: str) -> str:
-    """``text`` with comments, string literals and IRIs blanked out (in every reading of ``<``).
-
-    >>> visible_code('SELECT * { ?s <http://x/#a> "SERVICE" } # SERVICE').split()
-    ['SELECT', '*', '{', '?s', '}']
-    """
+def _readings(text: str) -> tuple[bytearray, bytearray, bytearray]:
+    """Three masks over ``text``, one byte a character, following every reading of ``<``:
+    code in some reading; inside an IRI in some reading; inside a string or comment in some reading."""
     n = len(text)
     breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
     code = bytearray(n)
     in_iri = bytearray(n)
+    in_literal = bytearray(n)
     agenda, seen = [0], {0}
     while agenda:
         start = heapq.heappop(agenda)
@@ -88,7 +87,9 @@ def visible_code(text: str) -> str:
             resume.append(at + 2)
         elif char == "#":
             line = bisect.bisect_left(breaks, at)
-            resume.append(breaks[line] if line < len(breaks) else n)
+            end = breaks[line] if line < len(breaks) else n
+            in_literal[at:end] = b"\x01" * (end - at)
+            resume.append(end)
         elif char == "<":
             code[at] = 1
             iri = _IRIREF.match(text, at)
@@ -101,12 +102,25 @@ def visible_code(text: str) -> str:
                 if text.startswith(opening, at):
                     literal = pattern.match(text, at)
                     # an unterminated string is a syntax error: reading on as code errs on the safe side
-                    resume.append(literal.end() if literal else at + len(opening))
+                    end = literal.end() if literal else at + len(opening)
+                    in_literal[at:end] = b"\x01" * (end - at)
+                    resume.append(end)
                     break
         for position in resume:
             if position < n and position not in seen:
                 seen.add(position)
                 heapq.heappush(agenda, position)
+    return code, in_iri, in_literal
+
+
+def visible_code(text: str) -> str:
+    """``text`` with comments, string literals and IRIs blanked out (in every reading of ``<``).
+
+    >>> visible_code('SELECT * { ?s <http://x/#a> "SERVICE" } # SERVICE').split()
+    ['SELECT', '*', '{', '?s', '}']
+    """
+    n = len(text)
+    code, in_iri, _ = _readings(text)
     keep = (int.from_bytes(code, "big") & ~int.from_bytes(in_iri, "big")).to_bytes(n, "big") if n else b""
     pieces, last = [], 0
     for run in re.finditer(rb"\x01+", keep):
@@ -114,6 +128,51 @@ def visible_code(text: str) -> str:
         last = run.end()
     pieces.append(" " * (n - last))
     return "".join(pieces)
+
+
+#: Deepest nesting of parentheses and braces let through to Oxigraph (which recurses once a level,
+#: and ends its process on a stack overflow: 5,000 levels did). ir-kg's own queries nest 5 deep.
+MAX_NESTING = 256
+
+
+def nesting_depth(text: str) -> int:
+    """How deep parentheses and braces nest in ``text``, outside strings, IRIs and comments: at most.
+
+    Every reading of ``<`` is followed (:func:`visible_code`); an opening bracket counts when it is
+    code or IRI in any reading, a closing one only when no reading puts it in a string, comment or
+    IRI, so no query nests deeper for Oxigraph than this says.
+
+    >>> nesting_depth("SELECT * { ?s ?p ?o FILTER((?o > 1)) }"), nesting_depth("ASK { ?s ?p '(((' } # (((")
+    (3, 1)
+    """
+    n = len(text)
+    if not n:
+        return 0
+    code, in_iri, in_literal = _readings(text)
+    opens = int.from_bytes(code, "big") | int.from_bytes(in_iri, "big")
+    closes = int.from_bytes(code, "big") & ~(int.from_bytes(in_iri, "big") | int.from_bytes(in_literal, "big"))
+    opens_mask, closes_mask = opens.to_bytes(n, "big"), closes.to_bytes(n, "big")
+    depth = deepest = 0
+    for match in re.finditer(r"[(){}\[\]]", text):
+        at, char = match.start(), match.group()
+        if char in "({[" and opens_mask[at]:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]" and closes_mask[at] and depth:
+            depth -= 1
+    return deepest
+
+
+def nesting_refusal(text: str, limit: int = MAX_NESTING) -> str | None:
+    """Why ``text`` nests too deep to be run, or ``None``.
+
+    >>> nesting_refusal("SELECT * WHERE { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }")
+    'the query nests 302 levels deep (parentheses, brackets and braces); at most 256 are allowed'
+    """
+    depth = nesting_depth(text)
+    if depth > limit:
+        return f"the query nests {depth} levels deep (parentheses, brackets and braces); at most {limit} are allowed"
+    return None
 
 
 def _decoded(text: str) -> str:
