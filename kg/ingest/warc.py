@@ -34,6 +34,7 @@ counted; the counts come as one warning per archive.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import Counter
 from typing import IO, Iterator
@@ -65,11 +66,32 @@ def _summary(name: str, total: int, passed: Counter, types: Counter) -> IngestEr
     return IngestError(name, None, f"{_plural(skipped, 'record')} of {total} passed over: {', '.join(parts)}", skipped=False)
 
 
+def _archive_start(stream: IO[bytes]) -> bytes:
+    """The first bytes of the archive, decompressed (the stream is rewound); ``b"WARC/"`` for a WARC."""
+    if not stream.seekable():
+        return b"WARC/"
+    head = stream.read(2)
+    stream.seek(0)
+    try:
+        if head == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=stream) as unzipped:
+                return unzipped.read(11)
+        return stream.read(11)
+    except (OSError, EOFError):
+        return b""
+    finally:
+        stream.seek(0)
+
+
 def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> Iterator[Document | IngestError]:
     """Documents of the HTML responses in a WARC stream, then one warning counting the other records."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    start = _archive_start(stream)
+    if not start.startswith((b"WARC/", b"filedesc://")):  # warcio would read any text as an old ARC file
+        yield IngestError(name, None, "not a readable web archive (it does not start with a WARC record), skipped")
+        return
     passed: Counter = Counter()
     types: Counter = Counter()
     number = 0
@@ -89,7 +111,11 @@ def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> 
                 passed[f"HTTP {status} response"] += 1
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            fields = article_fields(record.content_stream().read(), url=uri, fast=True)
+            body = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: the file ends inside it
+                yield IngestError(name, number, f"web archive ends inside record {number} ({uri}), skipped")
+                return
+            fields = article_fields(body, url=uri, fast=True)
             if not fields["text"]:
                 passed["page without text"] += 1
                 continue
@@ -97,8 +123,9 @@ def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> 
             fields["id"] = "page-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
             fields["date"] = fields["date"] or normalise_date(record.rec_headers.get_header("WARC-Date"))
             yield _document(fields, "", default_date, (name, number))
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError, IndexError) as error:
+        # warcio raises what it meets on a cut or garbled record header (AttributeError on a missing URI line)
+        reason = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
         if number == 0:
             yield IngestError(name, None, f"not a readable web archive ({reason}), skipped")
             return
