@@ -263,6 +263,24 @@ def _require_store(path: str) -> None:
         _fail(f"{path}: not a store (a folder without an Oxigraph store in it)")
 
 
+def _log_levels(verbose: bool, dask: bool = False) -> None:
+    """kg's log at INFO with ``--verbose``; Dask's loggers (``distributed.*``) at WARNING without it.
+
+    distributed sets its loggers to INFO when it is imported (about 30 lines a local build: scheduler,
+    nanny, dashboard, each connection), so it is imported here first and its levels are set after.
+    """
+    if verbose:
+        logging.getLogger("kg").setLevel(logging.INFO)
+    if not dask or verbose:
+        return
+    import distributed  # noqa: F401  (configures its loggers on import)
+
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        logger = logging.getLogger(name)
+        if (name == "distributed" or name.startswith("distributed.")) and logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+
+
 @app.command()
 def build(
     inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl)."),
@@ -276,6 +294,7 @@ def build(
     shards: Optional[Path] = typer.Option(None, "--shards", help="With --dask: keep the N-Triples shards (and entities.nt) in this folder."),
     update_url: Optional[str] = typer.Option(None, "--update-url", help="Remote store: SPARQL Update endpoint (default: derived from --store)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on a terminal, log lines otherwise (default: on)."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log what kg does, and with --dask Dask's own log (scheduler, workers)."),
     model: Optional[str] = ModelOption,
     languages: Optional[str] = LanguagesOption,
 ):
@@ -293,6 +312,7 @@ def build(
         _fail(f"--date must be YYYY-MM-DD, got {date!r}")
     if shards is not None and dask is None:
         _fail("--shards needs --dask")
+    _log_levels(verbose, dask=dask is not None)
     settings = _settings(model, languages)
     target = _open_store(store, create=True, update_url=update_url)
     write = lambda line: typer.echo(f"kg build: {line}", err=True)  # noqa: E731
@@ -651,8 +671,11 @@ def bench_scale_command(
     if result.warc is not None:
         typer.echo(f"WARC / JSON Lines words/s, {result.processes} processes each: {result.warc_ratio:.2f} (target >= 0.9)")
     if result.large_warc is not None:
-        typer.echo(f"peak RSS WARC / JSON Lines, {large:,} documents: building process "
-                   f"{result.large_warc.rss_parent / result.large_multi.rss_parent:.2f}")
+        small, big = result.warc, result.large_warc
+        typer.echo(f"WARC / JSON Lines words/s, {large:,} documents: {big.words_per_s / result.large_multi.words_per_s:.2f}")
+        typer.echo(f"peak RSS WARC {large:,} / {documents:,} documents: building process {big.rss_parent / small.rss_parent:.2f}, "
+                   f"largest worker {big.rss_worker / max(small.rss_worker, 1):.2f}; WARC / JSON Lines, {large:,} documents: "
+                   f"building process {big.rss_parent / result.large_multi.rss_parent:.2f}")
     rss = result.rss_ratio()
     if rss is not None:
         typer.echo(f"peak RSS {large:,} / {documents:,} documents: building process {rss[0]:.2f}, "
