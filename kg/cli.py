@@ -275,9 +275,10 @@ def _log_levels(verbose: bool, dask: bool = False) -> None:
         return
     import distributed  # noqa: F401  (configures its loggers on import)
 
-    for name in ["distributed", *logging.root.manager.loggerDict]:
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    for name in list(logging.root.manager.loggerDict):  # those given a level of their own (the rest inherit)
         logger = logging.getLogger(name)
-        if (name == "distributed" or name.startswith("distributed.")) and logger.level < logging.WARNING:
+        if name.startswith("distributed.") and logging.NOTSET < logger.level < logging.WARNING:
             logger.setLevel(logging.WARNING)
 
 
