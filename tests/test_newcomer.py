@@ -231,3 +231,42 @@ def test_newcomer_ingest_accepts_str_and_pathlike(tmp_path, monkeypatch):
     assert len(list(read_inputs([news, "note.txt", _PathLike(news)]))) == 3
     (missing,) = read_path(_PathLike(tmp_path / "nothing.jsonl"))
     assert isinstance(missing, IngestError) and str(missing).startswith(str(tmp_path / "nothing.jsonl"))
+
+
+# -- 9: Dask's own log stays out of a build's output unless --verbose ---------------------------
+
+
+@pytest.mark.slow
+def test_newcomer_dask_local_build_prints_no_dask_log(tmp_path):
+    """`kg build --dask local` as a user runs it (a process whose logging is set up by kg's main()):
+    before, about 30 INFO lines of distributed (scheduler, nanny, dashboard, connections)."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "s"
+    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(SEED), "--store", str(store), "--dask", "local",
+                          "--processes", "1", "--no-progress"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    (line,) = run.stdout.strip().splitlines()
+    assert line.startswith("1 documents added")
+
+
+def test_newcomer_verbose_keeps_dask_log_quiet_only_without_it():
+    import logging
+
+    from kg.cli import _log_levels
+
+    loggers = [logging.getLogger(name) for name in ("kg", "distributed", "distributed.scheduler", "distributed.nanny")]
+    saved = [logger.level for logger in loggers]
+    try:
+        _log_levels(False, dask=True)
+        assert all(logging.getLogger(n).getEffectiveLevel() >= logging.WARNING
+                   for n in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core"))
+        logging.getLogger("distributed").setLevel(logging.INFO)  # as distributed's import sets it
+        _log_levels(True, dask=True)
+        assert logging.getLogger("distributed.scheduler").getEffectiveLevel() == logging.INFO
+        assert logging.getLogger("kg").getEffectiveLevel() == logging.INFO
+    finally:
+        for logger, level in zip(loggers, saved):
+            logger.setLevel(level)
