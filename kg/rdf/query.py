@@ -49,6 +49,8 @@ from kg.vocab import load_vocabulary, ontology_path
 __all__ = [
     "KINDS",
     "compact",
+    "escape_formula",
+    "escape_formulas",
     "serialize_results",
     "table_rows",
     "NamedQuery",
@@ -61,6 +63,7 @@ __all__ = [
     "parse_value",
     "query_store",
     "query_rdflib",
+    "run_query",
     "substitutions",
     "unknown_terms",
 ]
@@ -294,6 +297,44 @@ def _closest(word: str, choices: list[str], cutoff: float) -> str | None:
     return best[0] if best else None
 
 
+def _store_changed(error: BaseException) -> bool:
+    """Whether ``error`` is a read-only snapshot meeting files a writer has compacted away since it opened."""
+    while error is not None:
+        text = str(error)
+        if isinstance(error, OSError) or "No such file" in text or "Corruption" in text:
+            return True
+        error = error.__cause__
+    return False
+
+
+def run_query(open_store, text: str, bindings: dict | None = None, output_format: str = "table", *,
+              csv_safe: bool = False, attempts: int = 4):
+    """The whole answer to ``text``: bytes for ``csv``/``json`` (:func:`serialize_results`), ``(names, rows)``
+    for ``table`` (:func:`table_rows`).
+
+    ``open_store()`` opens the store, read-only. A build running meanwhile may compact away files the
+    snapshot was opened with (RocksDB: ``Corruption: … No such file … .sst``): the store is then
+    opened again and the query run on the fresh snapshot, up to ``attempts`` times. With
+    ``csv_safe``, CSV cells that a spreadsheet would read as formulas get ``'`` in front (:func:`escape_formulas`).
+    """
+    for attempt in range(attempts):
+        store = open_store()
+        try:
+            result = query_store(store, text, bindings)
+            if output_format == "table":
+                return table_rows(result)
+            data = serialize_results(result, output_format)
+            return escape_formulas(data) if csv_safe and output_format == "csv" else data
+        except (OSError, RuntimeError, QueryError) as error:
+            if not _store_changed(error) or isinstance(error, SyntaxError):
+                raise
+            if attempt + 1 == attempts:
+                raise QueryError(f"the store kept changing under the query ({attempts} tries): {error}") from error
+        finally:
+            del store
+    raise AssertionError("unreachable")
+
+
 def _rdflib_term(term):
     from rdflib import Literal, URIRef
 
@@ -341,6 +382,35 @@ def table_rows(result) -> tuple[list[str], list[list[str]]]:
     if isinstance(result, ox.QueryBoolean):
         return ["result"], [["true" if bool(result) else "false"]]
     return ["subject", "predicate", "object"], [[compact(t.subject), compact(t.predicate), compact(t.object)] for t in result]
+
+
+#: First characters that make a spreadsheet read a CSV cell as a formula (CSV injection), and tab and CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """``text`` with ``'`` in front when a spreadsheet would read it as a formula.
+
+    >>> [escape_formula(t) for t in ("=HYPERLINK(1)", "+1", "-3", "@SUM(A1)", "Armenia", "")]
+    ["'=HYPERLINK(1)", "'+1", "'-3", "'@SUM(A1)", 'Armenia', '']
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def escape_formulas(data: bytes) -> bytes:
+    r"""SPARQL CSV results (``data``, UTF-8) with every cell passed through :func:`escape_formula`.
+
+    >>> escape_formulas(b'x,y\r\n=1+1,"-2, or so"\r\n').decode()
+    'x,y\r\n\'=1+1,"\'-2, or so"\r\n'
+    """
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+        writer.writerow([escape_formula(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 def serialize_results(result, format: str) -> bytes:
