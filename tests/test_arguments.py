@@ -73,6 +73,9 @@ CASES = [
     # a noun in apposition to a clause ("..., a plan Y rejected") stands for the clause's act
     ("event-target", "Chile proposed a joint commission, a plan Bolivia has rejected.", ("BOL", "rejects", "CHL", "asserted"), None),
     ("event-target", "Peru wants Brazil to host the summit, an idea Chile condemned.", ("CHL", "condemns", "PER", "asserted"), None),
+    # the subject of a gerund clause after a verb of support or criticism is whom it is about
+    ("event-target", "Brazil backed opposition leader Luis Arce declaring victory.", ("BRA", "supports", "luis-arce", "asserted"), None),
+    ("event-target", "Peru instead supported the opposition leader Juan Perez declaring himself president.", ("PER", "supports", "juan-perez", "asserted"), None),
     # a guest or host is no army
     ("party", "Qatar hosted the Iranian foreign minister on Monday.", ("IRN", "visits", "QAT", "asserted"), None),
     ("party", "Syria fired rockets at bases hosting US forces.", None, ("USA", "visits", "SYR", "asserted")),

@@ -43,6 +43,10 @@ def test_relations_cue_examples(pipeline, cue, number, example):
         ("If talks fail, Ghana could send troops to Togo.", ("GHA", "deploysForcesTo", "TGO", "hypothetical"), ("GHA", "deploysForcesTo", "TGO", "asserted")),
         ("Algeria said it was severing diplomatic relations with Morocco.", ("DZA", "severRelationsWith", "MAR", "asserted"), ("DZA", "severRelationsWith", "MAR", "claimed")),
         ("Norway and Sweden said they would not join the sanctions that the European Union imposed on Iran.", ("EU", "sanctions", "IRN", "asserted"), None),
+        # a coordinated verb after "but" or "instead", or finite after "did not V", has its own polarity
+        ("Chile did not sign the treaty but supported Peru.", ("CHL", "supports", "PER", "asserted"), ("CHL", "supports", "PER", "negated")),
+        ("Ghana did not attend the summit and instead condemned Togo.", ("GHA", "condemns", "TGO", "asserted"), ("GHA", "condemns", "TGO", "negated")),
+        ("Chile did not sign the treaty and did not support Peru.", ("CHL", "supports", "PER", "negated"), ("CHL", "supports", "PER", "asserted")),
         # what a speaker confirms is a fact; a participle after a denial is the speaker's own claim
         ("The Pentagon confirmed the strike, saying Syria had fired rockets at American forces.", ("SYR", "attacks", "USA", "asserted"), ("SYR", "attacks", "USA", "claimed")),
         ("Kenya acknowledged the raid, saying Somalia had attacked Kenyan troops.", ("SOM", "attacks", "KEN", "asserted"), ("SOM", "attacks", "KEN", "claimed")),

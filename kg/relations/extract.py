@@ -225,6 +225,10 @@ class RelationExtractor:
                 found = self._purpose_objects(frame.cue, cue, resolver)
             return found
         targets = obliques if verbal and lemma in cue.verb_preps else [*frame.patients, *obliques]
+        if verbal and cue.event_targets and direct is None:
+            # "backed X declaring himself president": the subject of a gerund clause is whom it is done for
+            targets += [c for g in frame.cue.children if g.dep_ in ("ccomp", "advcl") and g.tag_ == "VBG" and g.i > frame.cue.i
+                        for c in g.children if c.dep_ == "nsubj" and c.i > frame.cue.i]
         found = []
         exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
         for target in targets:

@@ -48,6 +48,16 @@ def _negated(token: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _contrasted(token: Token) -> bool:
+    """A coordinated verb that does not share its head's negation: "did not sign the treaty but
+    supported X", "did not attend and instead condemned X" (a finite verb after "did not V")."""
+    if token.dep_ != "conj" or token.pos_ not in ("VERB", "AUX"):
+        return False
+    contrast = any(c.dep_ == "advmod" and c.lower_ == "instead" for c in token.children) or any(
+        c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in token.head.children if c.i < token.i)
+    return contrast or (token.tag_ in ("VBD", "VBZ", "VBP") and token.head.tag_ == "VB")
+
+
 def _modal(token: Token, lex: Lexicon) -> str | None:
     for child in token.children:
         if child.dep_ == "aux" and child.lower_ in lex.modality["modal"]:
@@ -95,10 +105,12 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
     token = cue
     # the nominal cue of a light verb or copula takes its clause from the verb
     steps = 0
+    own_polarity = False
     while steps < 12:
         steps += 1
-        if _negated(token, lex):
+        if _negated(token, lex) and not own_polarity:
             negated = True
+        own_polarity = _contrasted(token)
         modal = _modal(token, lex)
         announced = token.dep_ == "ccomp" and lex.speech_kind(token.head.lemma_.lower()) in ("report", "claim")
         if modal:
