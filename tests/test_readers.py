@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -276,3 +277,101 @@ def test_pages_with_a_url_or_text_seen_before_are_skipped_and_reported():
         "a: document 'a' repeated, skipped",
     ]
     assert all(i.skipped for i in items if isinstance(i, IngestError))
+
+
+# -- kg build on a mixed folder -----------------------------------------------
+
+WIRE = [
+    ("https://wire.example/gas", "Turkey and Azerbaijan sign gas deal", [
+        "Turkey and Azerbaijan signed a deal on Tuesday to extend gas deliveries through the southern corridor until 2035.",
+        "The energy ministers met in Baku and said the pipeline would carry more gas from next year.",
+    ]),
+    ("https://wire.example/talks", "Ghana mediates between Togo and Benin", [
+        "Ghana offered on Monday to mediate between Togo and Benin after a dispute over fishing rights in the Gulf of Guinea.",
+        "The foreign ministers of the three countries are to meet in Accra next week, officials said.",
+    ]),
+]
+
+
+def _wire_page(title: str, paragraphs: list[str], url: str) -> str:
+    return (f'<html><head><title>{title}</title><meta property="og:site_name" content="Lagoon Wire">'
+            f'<meta property="article:published_time" content="2024-04-02T08:00:00Z"></head><body>'
+            f'<nav><a href="/">Home</a> <a href="/africa">Africa</a> <a href="/europe">Europe</a></nav>'
+            f'<article><h1>{title}</h1>{"".join(f"<p>{p}</p>" for p in paragraphs)}</article>'
+            f'<footer>Lagoon Wire. Newsletter, podcasts and more.</footer></body></html>')
+
+
+def _mixed_folder(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "mines.html").write_text(_page(), encoding="utf-8")
+    (folder / "post.html").write_text(_page(title="Kenya and Tanzania open border post", url="https://harbour.example/namanga",
+                                            paragraphs=SECOND), encoding="utf-8")
+    (folder / "andes.rss").write_text(RSS, encoding="utf-8")
+    pages = [(url, _wire_page(title, paragraphs, url)) for url, title, paragraphs in WIRE]
+    pages.append(("https://harbour.example/world/mines", _page()))  # also saved as mines.html: a repeat
+    _warc(folder / "crawl.warc.gz", pages)
+    lines = [{"id": "desk-1", "text": "Egypt and Sudan urged Ethiopia to resume talks on the Nile dam.", "source": "Desk Feed",
+              "date": "2024-03-01", "url": "https://desk.example/nile", "title": "Nile talks"},
+             {"id": "desk-2", "text": "Chile and Peru held talks on trade in Lima on Friday.", "source": "Desk Feed"}]
+    (folder / "desk.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return folder
+
+
+_BY_SOURCE = ("SELECT ?source (COUNT(?doc) AS ?n) WHERE { ?doc a ir:Document . OPTIONAL { ?doc dcterms:source ?s } "
+              "BIND(COALESCE(?s, 'none') AS ?source) } GROUP BY ?source ORDER BY ?source")
+
+
+def _by_source(runner, app, store: Path) -> dict[str, int]:
+    result = runner.invoke(app, ["query", str(store), _BY_SOURCE, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["results"]["bindings"]
+    return {row["source"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@pytest.mark.model
+def test_cli_build_from_a_mixed_folder_counts_documents_by_source(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    folder = _mixed_folder(tmp_path / "news")
+    store, errors = tmp_path / "kg.store", tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["build", str(folder), "--store", str(store), "--processes", "2", "--partition-size", "2",
+                                 "--no-progress", "--errors", str(errors)])
+    assert result.exit_code == 1, result.output  # one page skipped: the crawled copy of mines.html
+    assert "8 documents added" in result.stdout, result.stdout  # 2 pages, 2 feed items, 2 archived pages, 2 lines
+    assert _by_source(runner, app, store) == {"Andes Desk": 2, "Desk Feed": 2, "Harbour Times": 2, "Lagoon Wire": 2}
+    reports = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    crawled = "page-" + hashlib.sha1(b"https://harbour.example/world/mines").hexdigest()[:12]
+    # files are read in name order: the archive before mines.html, which repeats one of its pages
+    assert [r["message"] for r in reports if r["kind"] == "error"] == [f"document 'mines' has the same URL as {crawled!r}, skipped"]
+    assert any("records of" in r["message"] and r["kind"] == "warning" for r in reports)
+    # every reader's metadata reached the RDF: url, title, site and date of each page
+    query = ("SELECT ?url ?title ?date WHERE { ?doc a ir:Document ; ir:url ?url ; dcterms:title ?title ; dcterms:date ?date ; "
+             "dcterms:source 'Lagoon Wire' } ORDER BY ?url")
+    rows = json.loads(runner.invoke(app, ["query", str(store), query, "--format", "json"]).stdout)["results"]["bindings"]
+    assert [(r["url"]["value"], r["title"]["value"], r["date"]["value"]) for r in rows] == [
+        ("https://wire.example/gas", "Turkey and Azerbaijan sign gas deal", "2024-04-02"),
+        ("https://wire.example/talks", "Ghana mediates between Togo and Benin", "2024-04-02"),
+    ]
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_cli_build_of_a_warc_on_dask_stores_the_documents_of_a_local_build(tmp_path):
+    pytest.importorskip("dask.distributed")
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    pages = [(url, _wire_page(title, paragraphs, url)) for url, title, paragraphs in WIRE]
+    _warc(tmp_path / "crawl.warc.gz", pages + [("https://harbour.example/namanga", _page(paragraphs=SECOND))])
+    counts = {}
+    for name, options in (("local", ["--processes", "1"]), ("dask", ["--dask", "local", "--processes", "1", "--partition-size", "2"])):
+        store = tmp_path / f"{name}.store"
+        result = runner.invoke(app, ["build", str(tmp_path / "crawl.warc.gz"), "--store", str(store), "--no-progress", *options])
+        assert result.exit_code == 0, result.output
+        counts[name] = _by_source(runner, app, store)
+    assert counts["local"] == counts["dask"] == {"Harbour Times": 1, "Lagoon Wire": 2}
