@@ -392,10 +392,10 @@ def query(
     name: Optional[str] = typer.Option(None, "--name", help="A named query of ontology/queries (e.g. allies-of)."),
     params: List[str] = typer.Option([], "--param", help="key=value, bound to ?key (e.g. state=ARM); repeatable."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
+    csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV: ' before cells a spreadsheet would run as formulas (=, +, -, @)."),
 ):
     """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms (and any the ontology declares) are pre-bound."""
-    from kg.rdf.query import (QueryError, load_query, named_queries, query_store, serialize_results, substitutions,
-                              unknown_terms)
+    from kg.rdf.query import QueryError, load_query, named_queries, run_query, substitutions, unknown_terms
 
     if output_format not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {output_format!r}")
@@ -421,28 +421,26 @@ def query(
         if not sep or not key:
             _fail(f"--param must be key=value, got {item!r}")
         values[key] = value
-    target = _open_store(store, read_only=True)
     try:
-        result = query_store(target, sparql, substitutions(values, named))
-        for term, _, near in unknown_terms(sparql):  # legal SPARQL, but it can only match nothing
-            typer.echo(f"kg: warning: {term} is not declared in the ontology in use"
-                       + (f"; did you mean {near}?" if near else ""), err=True)
-        if output_format != "table":
-            sys.stdout.buffer.write(serialize_results(result, output_format))
-            sys.stdout.flush()
-            return
-        _print_results(result)
+        # opened again if a build running meanwhile compacts away the files of the snapshot
+        answer = run_query(lambda: _open_store(store, read_only=True), sparql, substitutions(values, named),
+                           output_format, csv_safe=csv_safe)
     except QueryError as error:
         _fail(str(error))
+    for term, _, near in unknown_terms(sparql):  # legal SPARQL, but it can only match nothing
+        typer.echo(f"kg: warning: {term} is not declared in the ontology in use"
+                   + (f"; did you mean {near}?" if near else ""), err=True)
+    if output_format != "table":
+        sys.stdout.buffer.write(answer)
+        sys.stdout.flush()
+        return
+    _print_results(*answer)
 
 
-def _print_results(result) -> None:
+def _print_results(names: list[str], rows: list[list[str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from kg.rdf.query import table_rows
-
-    names, rows = table_rows(result)
     table = Table(*names, caption=f"{len(rows)} rows" if names != ["result"] else None)
     for row in rows:
         table.add_row(*row)
@@ -461,6 +459,8 @@ def export(
         False, "--structural", help="Event formats: add statements without a CAMEO code (membership, roles ...)."),
     modality: Optional[list[str]] = typer.Option(
         None, "--modality", help="Event formats: only this modality (repeatable; default all four)."),
+    csv_safe: bool = typer.Option(
+        False, "--csv-safe", help="Event CSV: ' before cells a spreadsheet would run as formulas (=, +, -, @)."),
 ):
     """Write the whole store in one format; a file is written atomically (temporary file, then rename)."""
     from kg.rdf.events import EVENT_FORMATS
@@ -469,7 +469,7 @@ def export(
     if output_format not in EXPORT_FORMATS and output_format not in EVENT_FORMATS:
         _fail(f"--format must be one of {', '.join([*EXPORT_FORMATS, *EVENT_FORMATS])}, not {output_format!r}")
     if output_format in EVENT_FORMATS:
-        _export_events(store, output_format, output, structural, modality)
+        _export_events(store, output_format, output, structural, modality, csv_safe)
         return
     target = _open_store(store, read_only=True)
     export_store(target, output if output is not None else sys.stdout.buffer, output_format)
@@ -478,7 +478,7 @@ def export(
 
 
 def _export_events(store: str, output_format: str, output: Optional[Path], structural: bool,
-                   modality: Optional[list[str]]) -> None:
+                   modality: Optional[list[str]], csv_safe: bool = False) -> None:
     from kg.rdf.events import export_events, output_kind
     from kg.records import MODALITIES
 
@@ -490,7 +490,7 @@ def _export_events(store: str, output_format: str, output: Optional[Path], struc
         _fail("Parquet is binary: give -o FILE.parquet or redirect stdout")
     target = _open_store(store, read_only=True)
     stream = output if output is not None else (sys.stdout.buffer if kind == "parquet" else sys.stdout)
-    count = export_events(target, stream, kind, structural=structural, modalities=modality or None)
+    count = export_events(target, stream, kind, structural=structural, modalities=modality or None, csv_safe=csv_safe)
     if output is None:
         sys.stdout.flush()
     else:
