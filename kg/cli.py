@@ -744,12 +744,13 @@ def viz(
     title: Optional[str] = typer.Option(None, "--title"),
     size_by: str = typer.Option("degree", "--size-by", help="degree or mentions."),
     reference: bool = typer.Option(False, "--reference", help="Also draw the store's reference facts (kg enrich) as thin dotted grey edges."),
+    isolated: bool = typer.Option(False, "--isolated", help="Show the entities without relations from the start (the page hides them behind a toggle)."),
     date: Optional[str] = typer.Option(None, "--date", help="Document date for inputs without one."),
     model: Optional[str] = ModelOption,
 ):
     """Write the graph as an interactive HTML page that works offline (pyvis, vis-network inlined)."""
     from kg.graph import KnowledgeGraph
-    from kg.viz import select, write_html
+    from kg.viz import nothing_to_show, select, write_html
 
     missing = [source for source in sources if source != "-" and not Path(source).exists()]
     if missing:  # before anything is read or written: a mistyped store name must not give an empty page
@@ -777,10 +778,14 @@ def viz(
                    min_support=min_support, since=since, until=until, focus=focus, depth=depth)
     try:
         view = select(graph, **filters)
-        path = write_html(graph, output, size_by=size_by, reference=facts, **filters, **({"title": title} if title else {}))
+        path = write_html(graph, output, size_by=size_by, reference=facts, isolated=isolated, **filters,
+                          **({"title": title} if title else {}))
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"{path}: {len(view.nodes)} entities, {len(view.edges)} relations")
+    reason = nothing_to_show(graph, view)
+    if reason:
+        typer.echo(f"kg: warning: the page has nothing to show: {reason}", err=True)
     if errors.skipped:
         raise typer.Exit(1)
 

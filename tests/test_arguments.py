@@ -76,6 +76,15 @@ CASES = [
     # the subject of a gerund clause after a verb of support or criticism is whom it is about
     ("event-target", "Brazil backed opposition leader Luis Arce declaring victory.", ("BRA", "supports", "luis-arce", "asserted"), None),
     ("event-target", "Peru instead supported the opposition leader Juan Perez declaring himself president.", ("PER", "supports", "juan-perez", "asserted"), None),
+    # vocabulary of CAMEO 07, 08, 12 and 17
+    ("vocabulary", "Qatar funded Hamas for years.", ("QAT", "providesAidTo", "hamas", "asserted"), None),
+    ("vocabulary", "Canada accused Peru of financing Hezbollah.", ("PER", "providesAidTo", "hezbollah", "claimed"), None),
+    ("vocabulary", "Russia agreed to cede the island to Japan.", ("RUS", "yieldsTo", "JPN", "asserted"), None),
+    ("vocabulary", "The United States unfroze Iranian assets.", ("USA", "yieldsTo", "IRN", "asserted"), None),
+    ("vocabulary", "Chile defied Peru's demand.", ("CHL", "rejects", "PER", "asserted"), None),
+    ("vocabulary", "Bolivia declined Chile's invitation.", ("BOL", "rejects", "CHL", "asserted"), None),
+    ("vocabulary", "Iran jailed two French citizens.", ("IRN", "coerces", "FRA", "asserted"), None),
+    ("vocabulary", "Iran sentenced a British national to ten years in prison.", ("IRN", "coerces", "GBR", "asserted"), None),
     # a guest or host is no army
     ("party", "Qatar hosted the Iranian foreign minister on Monday.", ("IRN", "visits", "QAT", "asserted"), None),
     ("party", "Syria fired rockets at bases hosting US forces.", None, ("USA", "visits", "SYR", "asserted")),
