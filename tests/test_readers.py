@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import IngestError, read_path, screen
+from kg.ingest import IngestError, clean_text, read_path, screen
 from kg.ingest.article import article_fields
 from kg.ingest.language import detect_language
 from kg.records import Document
@@ -375,3 +375,20 @@ def test_cli_build_of_a_warc_on_dask_stores_the_documents_of_a_local_build(tmp_p
         assert result.exit_code == 0, result.output
         counts[name] = _by_source(runner, app, store)
     assert counts["local"] == counts["dask"] == {"Harbour Times": 1, "Lagoon Wire": 2}
+
+
+def test_bench_warc_holds_the_synthetic_documents_as_pages(tmp_path):
+    """``kg bench scale --warc`` builds the JSON Lines run's texts: each page gives back its document."""
+    from kg.scale.bench import synthetic_documents, write_synthetic_warc
+
+    words = write_synthetic_warc(tmp_path / "synthetic.warc.gz", 30)
+    originals = list(synthetic_documents(30))
+    items = list(read_path(tmp_path / "synthetic.warc.gz"))
+    pages = _documents(items)
+    assert words == sum(len(d.text.split()) for d in originals) and len(pages) == 30
+    for page, original in zip(pages, originals):
+        lines = [line.strip() for line in clean_text(original.text).splitlines() if line.strip()]  # as JSON Lines reads it
+        assert [line for line in lines if line not in page.text] == [], page.url
+        assert page.text.startswith(original.title) and page.date == original.date and page.source == "The Example Wire"
+    assert _errors(items) == [f"{tmp_path / 'synthetic.warc.gz'}: 33 records of 63 passed over: "
+                              "3 non-HTML responses (image/jpeg 3), 30 request records"]
