@@ -111,13 +111,14 @@ def _document(fields: dict, default_id: str, default_date: str | None, origin: t
 
 #: The fields a document takes from a JSON line (the others are ignored).
 _FIELDS = ("id", "text", "date", "title", "url", "source")
+# strict=False: a raw tab or control character inside a string is cleaned later, not fatal
+_JSON = json.JSONDecoder(strict=False)
 
 
 def _json_document(line: str, name: str, number: int, default_date: str | None) -> Iterator[Document | IngestError]:
     """The document of one JSON line, or why not; never raises."""
     try:
-        # strict=False: a raw tab or control character inside a string is cleaned later, not fatal
-        data = json.loads(line, strict=False)
+        data = _JSON.decode(line)
     except json.JSONDecodeError as error:
         yield IngestError(name, number, f"invalid JSON: {error.msg}")
         return
@@ -172,7 +173,7 @@ def _json_object_in(head: bytes) -> bool:
     for raw in head.splitlines():
         if raw.lstrip().startswith(b"{"):
             try:
-                if isinstance(json.loads(raw.decode("utf-8", "replace"), strict=False), dict):
+                if isinstance(_JSON.decode(raw.decode("utf-8", "replace")), dict):
                     return True
             except (ValueError, RecursionError):
                 continue
