@@ -486,3 +486,29 @@ def test_viz_nothing_to_show_for_entities_without_relations():
     kg = KnowledgeGraph(entries={})
     kg.add_entity("ARM", "State", "Armenia", mentions=1)
     assert nothing_to_show(kg, select(kg)) == "no relation was found between the graph's 1 entities (0 documents)"
+
+
+def test_viz_html_isolated_option_shows_them_from_the_start(small_graph):
+    page = to_html(small_graph, isolated=True)
+    nodes, _, _ = page_data(page)
+    lone = {n["id"]: n for n in nodes}["nagorno-karabakh"]
+    assert lone["hidden"] is False and lone["physics"] is False
+    assert 'id="kg-isolated" checked' in page
+    assert 'id="kg-isolated" checked' not in to_html(small_graph)
+
+
+@pytest.mark.model
+def test_viz_cli_isolated_and_a_warning_when_nothing_is_shown(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "late.html"
+    result = runner.invoke(app, ["viz", "tests/data/seed.jsonl", "-o", str(out), "--since", "2100-01-01"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "kg: warning: the page has nothing to show: no relation passes the filters (since 2100-01-01)"
+    assert out.is_file()
+    result = runner.invoke(app, ["viz", "tests/data/seed.jsonl", "-o", str(out), "--isolated"])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert 'id="kg-isolated" checked' in out.read_text(encoding="utf-8")

@@ -287,8 +287,8 @@ def _edge_colour_of(name: str, vocabulary: dict) -> str:
     return _mix(low, high, min(abs(predicate.goldstein), 10.0) / 10.0)
 
 
-def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str) -> list[dict]:
-    """vis-network nodes; an entity without relations is hidden (the page's toggle shows it) and out of the physics."""
+def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str, isolated: bool = False) -> list[dict]:
+    """vis-network nodes; an entity without relations is out of the physics, and hidden unless ``isolated``."""
     degree, vocabulary = view.degree(), load_vocabulary()
     touching: dict[str, list[ViewEdge]] = {}
     for edge in view.edges:
@@ -314,7 +314,7 @@ def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: st
             "tip": _node_tip(node, data, view, kg, touching.get(node, []), vocabulary),
         }
         if not degree[node]:
-            item["hidden"], item["physics"] = True, False
+            item["hidden"], item["physics"] = not isolated, False
         if node in positions:
             item["x"], item["y"] = positions[node]
         items.append(item)
@@ -561,7 +561,8 @@ def _environment(extras: dict):
 
 
 def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, size_by: str,
-             physics: bool | None, physics_limit: int, edge_labels: bool | None, reference: list[dict] = ()):
+             physics: bool | None, physics_limit: int, edge_labels: bool | None, reference: list[dict] = (),
+             isolated: bool = False):
     """A pyvis Network filled directly (``from_nx`` is quadratic) with our template."""
     from pyvis.network import Network
 
@@ -576,7 +577,7 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
     # the browser's physics starts best from its own initial layout; without physics, ours is the layout;
     # entities without relations are hidden at first, and placed below the graph by the page when shown
     positions = {} if physics else layout(connected, [(e.subject, e.object) for e in view.edges])
-    nodes = _vis_nodes(view, kg, positions, size_by)
+    nodes = _vis_nodes(view, kg, positions, size_by, isolated)
     edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels) + list(reference)
 
     net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=False,
@@ -603,6 +604,7 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
             "reason": nothing_to_show(kg, view),
             "physics": physics,
             "labels": LABELS_SHOWN,
+            "isolated": isolated,
         },
     })
     net.path = "graph.html"
@@ -627,6 +629,7 @@ def to_html(
     physics_limit: int = PHYSICS_LIMIT,
     edge_labels: bool | None = None,
     reference: Iterable | None = None,
+    isolated: bool = False,
 ) -> str:
     """The graph (filtered as in :func:`kg.viz.view.select`) as one self-contained HTML page.
 
@@ -637,12 +640,14 @@ def to_html(
     (:class:`kg.reference.Fact`, e.g. :func:`kg.reference.reference_edges` of a
     store) as thin dotted grey edges between the entities shown, for the
     view's dates; they never add an entity and stay out of the layout.
+    ``isolated`` shows the entities without relations from the start (the
+    page hides them behind a toggle of its legend by default).
     """
     view = select(kg, predicates=predicates, modalities=modalities, entity_types=entity_types,
                   min_support=min_support, since=since, until=until, focus=focus, depth=depth)
     extra = _reference_edges(reference, view, kg, since, until) if reference else []
     net = _network(view, kg, title=title, height=height, size_by=size_by, physics=physics,
-                   physics_limit=physics_limit, edge_labels=edge_labels, reference=extra)
+                   physics_limit=physics_limit, edge_labels=edge_labels, reference=extra, isolated=isolated)
     return net.generate_html(name="graph.html")
 
 
