@@ -137,7 +137,7 @@ def _pipeline(settings: Settings):
 
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl)."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl, .rss/.atom/.xml feeds, .warc/.warc.gz)."),
     date: Optional[str] = typer.Option(None, "--date", help="Document date YYYY-MM-DD where the input has none."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON Lines here (default: stdout)."),
     errors_file: Optional[Path] = typer.Option(None, "--errors", help="Also write skipped inputs as JSON Lines here."),
@@ -322,7 +322,7 @@ def _log_levels(verbose: bool, dask: bool = False) -> None:
 
 @app.command()
 def build(
-    inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl)."),
+    inputs: List[str] = typer.Argument(..., help="Files, folders or - for stdin (.txt, .html, .jsonl, .rss/.atom/.xml feeds, .warc/.warc.gz)."),
     store: str = typer.Option(..., "--store", help="Store folder (created if missing) or a SPARQL endpoint http(s)://.../sparql."),
     date: Optional[str] = typer.Option(None, "--date", help="Document date YYYY-MM-DD where the input has none."),
     errors_file: Optional[Path] = typer.Option(None, "--errors", help="Also write skipped inputs as JSON Lines here."),
