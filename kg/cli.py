@@ -394,7 +394,7 @@ def query(
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV: ' before cells a spreadsheet would run as formulas (=, +, -, @)."),
 ):
-    """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms (and any the ontology declares) are pre-bound."""
+    """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms, wd (and any the ontology declares) are pre-bound."""
     from kg.rdf.query import QueryError, load_query, named_queries, run_query, substitutions, unknown_terms
 
     if output_format not in ("table", "csv", "json"):
