@@ -421,11 +421,15 @@ def query(
         if not sep or not key:
             _fail(f"--param must be key=value, got {item!r}")
         values[key] = value
+    from kg.rdf.store import StoreError, open_store
+
+    if not store.startswith(("http://", "https://")):
+        _require_store(store)
     try:
-        # opened again if a build running meanwhile compacts away the files of the snapshot
-        answer = run_query(lambda: _open_store(store, read_only=True), sparql, substitutions(values, named),
+        # opened again if a build running meanwhile compacts away the files of the snapshot (or its MANIFEST)
+        answer = run_query(lambda: open_store(store, read_only=True), sparql, substitutions(values, named),
                            output_format, csv_safe=csv_safe)
-    except QueryError as error:
+    except (QueryError, StoreError) as error:
         _fail(str(error))
     for term, _, near in unknown_terms(sparql):  # legal SPARQL, but it can only match nothing
         typer.echo(f"kg: warning: {term} is not declared in the ontology in use"

@@ -37,7 +37,9 @@ kg.rdf.query.QueryError: 'memberOff' is not a predicate of the ontology in use
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,39 +299,47 @@ def _closest(word: str, choices: list[str], cutoff: float) -> str | None:
     return best[0] if best else None
 
 
+#: What RocksDB says when a read-only open or a read meets files a writer has just replaced or deleted.
+_CHANGED = ("No such file", "Corruption", "may be corrupted")
+
+
 def _store_changed(error: BaseException) -> bool:
     """Whether ``error`` is a read-only snapshot meeting files a writer has compacted away since it opened."""
     while error is not None:
         text = str(error)
-        if isinstance(error, OSError) or "No such file" in text or "Corruption" in text:
+        if isinstance(error, OSError) or any(sign in text for sign in _CHANGED):
             return True
         error = error.__cause__
     return False
 
 
 def run_query(open_store, text: str, bindings: dict | None = None, output_format: str = "table", *,
-              csv_safe: bool = False, attempts: int = 4):
+              csv_safe: bool = False, patience: float = 10.0):
     """The whole answer to ``text``: bytes for ``csv``/``json`` (:func:`serialize_results`), ``(names, rows)``
     for ``table`` (:func:`table_rows`).
 
     ``open_store()`` opens the store, read-only. A build running meanwhile may compact away files the
-    snapshot was opened with (RocksDB: ``Corruption: … No such file … .sst``): the store is then
-    opened again and the query run on the fresh snapshot, up to ``attempts`` times. With
+    snapshot was opened with (RocksDB: ``Corruption: … No such file … .sst``), or replace its MANIFEST
+    while it opens (``… may be corrupted``): the store is then opened again and the query run on the
+    fresh snapshot, for ``patience`` seconds at most (waiting a little longer each time). With
     ``csv_safe``, CSV cells that a spreadsheet would read as formulas get ``'`` in front (:func:`escape_formulas`).
     """
-    for attempt in range(attempts):
-        store = open_store()
+    started = time.monotonic()
+    for attempt in itertools.count():
+        store = None
         try:
+            store = open_store()
             result = query_store(store, text, bindings)
             if output_format == "table":
                 return table_rows(result)
             data = serialize_results(result, output_format)
             return escape_formulas(data) if csv_safe and output_format == "csv" else data
-        except (OSError, RuntimeError, QueryError) as error:
+        except Exception as error:  # noqa: BLE001 - only a changed store is tried again
             if not _store_changed(error) or isinstance(error, SyntaxError):
                 raise
-            if attempt + 1 == attempts:
-                raise QueryError(f"the store kept changing under the query ({attempts} tries): {error}") from error
+            if time.monotonic() - started > patience:
+                raise QueryError(f"the store kept changing under the query ({attempt + 1} tries): {error}") from error
+            time.sleep(min(0.02 * 2 ** attempt, 0.5))
         finally:
             del store
     raise AssertionError("unreachable")

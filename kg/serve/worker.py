@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hmac
+import itertools
 import logging
 import os
 import socket
@@ -38,7 +39,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["KEY_HEADER", "STACK_BYTES", "Snapshot", "WorkerServer", "main"]
+__all__ = ["KEY_HEADER", "PATIENCE", "STACK_BYTES", "Snapshot", "WorkerServer", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ KEY_HEADER = "X-KG-Backend-Key"
 STACK_BYTES = 256 * 1024 * 1024
 #: Seconds between two looks at the store's files (a snapshot is at most this much behind).
 CHECK_EVERY = 0.2
-#: Fresh snapshots a query is tried on when the store's files changed under it.
-ATTEMPTS = 4
+#: Seconds a query is tried again on fresh snapshots while the store's files change under it.
+PATIENCE = 10.0
 _RESULTS = "application/sparql-results+json"
 _GRAPH = "application/n-triples"
 
@@ -145,9 +146,9 @@ def _choose(accept: str, kind: str) -> tuple[str, object] | None:
 
 
 def _is_store_change(error: Exception) -> bool:
-    """An error of a snapshot whose files a writer has compacted or replaced."""
+    """An error of a snapshot whose files a writer has compacted or replaced (or of opening one meanwhile)."""
     text = str(error)
-    return isinstance(error, OSError) or "No such file" in text or "Corruption" in text
+    return isinstance(error, OSError) or any(sign in text for sign in ("No such file", "Corruption", "may be corrupted"))
 
 
 class WorkerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -171,7 +172,8 @@ class WorkerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     def answer(self, sparql: str, accept: str) -> tuple[int, str, bytes]:
         """Status, media type and body of the answer to ``sparql``."""
-        for attempt in range(ATTEMPTS):
+        started = time.monotonic()
+        for attempt in itertools.count():
             try:
                 result = self.snapshot.store(fresh=attempt > 0).query(sparql)
                 if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
@@ -189,9 +191,9 @@ class WorkerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
             except _TooLarge:
                 return HTTPStatus.INSUFFICIENT_STORAGE, "text/plain", f"result larger than {self.max_bytes} bytes".encode()
             except (OSError, RuntimeError) as error:
-                if attempt + 1 < ATTEMPTS and _is_store_change(error):
+                if time.monotonic() - started < PATIENCE and _is_store_change(error):
                     log.info("the store changed under a query (%s); on a fresh snapshot again", error)
-                    time.sleep(0.05 * attempt)
+                    time.sleep(min(0.02 * 2 ** attempt, 0.5))
                     continue
                 return HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", str(error).encode("utf-8", errors="replace")
         raise AssertionError("unreachable")
