@@ -38,10 +38,6 @@ from kg.ingest.html import html_to_document_fields
 
 __all__ = ["article_fields"]
 
-# trafilatura and htmldate log every page they find nothing in at WARNING/INFO
-for _name in ("trafilatura", "htmldate", "courlan"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
-
 #: htmldate: the publication date, not the last modification; no guessing from the running text
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
@@ -63,6 +59,8 @@ def article_fields(markup: str | bytes, url: str | None = None, fast: bool = Fal
     """
     import trafilatura
 
+    for name in ("trafilatura", "htmldate", "courlan"):  # they log each page they find nothing in
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         found = trafilatura.bare_extraction(
             markup, url=url, fast=fast, with_metadata=True, include_comments=False, include_tables=True,
