@@ -1,12 +1,16 @@
 """A :class:`~kg.graph.KnowledgeGraph` as one self-contained, interactive HTML page (pyvis).
 
-The page works with no network at all: vis-network, tom-select and pyvis's
-helper script are inlined from the pyvis package, the template is ours
+The page works with no network at all: vis-network and tom-select are
+inlined from the pyvis package, the template and its script are ours
 (pyvis 0.3.2's own pulls Bootstrap from a CDN and does not escape the
 heading), and a ``Content-Security-Policy`` forbids every request.
 
-- Nodes: shape and colour by entity type, size by degree (or mentions),
-  the entity's name as label; a tooltip with id, type and counts.
+- Nodes: shape and colour by entity type, size by degree (or mentions);
+  the page draws the labels itself, at a constant size on screen, the most
+  connected first and none over another, so that the hubs are named at
+  every zoom. Entities without relations are hidden (a toggle shows them).
+  A node's tooltip lists its relations by predicate and direction, with
+  counts and the other ends, and its documents.
 - Edges: colour by polarity, darker as the predicate's Goldstein score grows;
   dashed when claimed, dotted when hypothetical, dash-dotted, faded and
   ending in a bar when negated; an arrow when the predicate is directed;
@@ -16,11 +20,16 @@ heading), and a ``Content-Security-Policy`` forbids every request.
   HTML-escaped before it enters a tooltip, and only ``http``/``https`` URLs
   become links. Tooltips are built from HTML on hover; a click on a node or
   an edge shows the same text in a panel where the links can be followed.
-- A legend; pyvis's node search (highlights a neighbourhood) and its filter
-  menu (by entity type, predicate, modality, polarity, ...).
+  Labels are canvas text; the page's script writes text with ``textContent``.
+- A side panel beside the drawing: the legend, whose rows (entity types,
+  predicates, modalities, reference facts) are toggles with counts, and a
+  time slider over the evidence dates (as of a date, or a window). The
+  search box zooms to an entity and selects it with its neighbours; a
+  double-click collapses what hangs from an entity, or expands it again.
+  An empty page says why (:func:`kg.viz.view.nothing_to_show`).
 - Small graphs are laid out by the browser's physics, which is switched off
-  once stable; above ``physics_limit`` nodes the positions are computed here
-  (:func:`kg.viz.layout.layout`) and physics stays off.
+  once stable; above ``physics_limit`` connected nodes the positions are
+  computed here (:func:`kg.viz.layout.layout`) and physics stays off.
 
 >>> from kg.graph import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_rows([("d1", "2020-09-27", "ARM", "neighbourOf", "AZE")])
@@ -103,7 +112,6 @@ _ASSETS = {
     "vis_css": "lib/vis-9.1.2/vis-network.css",
     "tom_js": "lib/tom-select/tom-select.complete.min.js",
     "tom_css": "lib/tom-select/tom-select.css",
-    "utils_js": "lib/bindings/utils.js",
 }
 
 
