@@ -270,3 +270,31 @@ def test_newcomer_verbose_keeps_dask_log_quiet_only_without_it():
     finally:
         for logger, level in zip(loggers, saved):
             logger.setLevel(level)
+
+
+# -- 8: what the README says of the command line stays true --------------------------------------
+
+
+def test_newcomer_readme_names_the_components_prefixes_viz_options_and_notebooks(pipeline):
+    import inspect
+    import re
+    import tomllib
+
+    from kg.rdf.convert import prefixes
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for component in (name for name in pipeline.nlp.pipe_names if name.startswith("kg_")):
+        assert f"`{component}`" in readme
+    bound = re.search(r"`kg query` pre-binds the prefixes `([^`]+)`", readme).group(1).split()
+    assert sorted(bound) == sorted(prefixes())
+    viz = next(c for c in app.registered_commands if c.callback.__name__ == "viz")
+    for parameter in inspect.signature(viz.callback).parameters.values():
+        option = parameter.default
+        if hasattr(option, "param_decls") and option.param_decls:
+            assert f"`{option.param_decls[-1]}" in readme, option.param_decls
+    extras = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(r.startswith("jupyterlab") for r in extras["notebooks"])
+    assert "pip install -e '.[notebooks]'" in readme and "jupyterlab" not in (root / "setup.sh").read_text()
+    for notebook in (root / "notebooks").glob("*.ipynb"):
+        assert f"`{notebook.name}`" in readme
