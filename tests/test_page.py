@@ -352,3 +352,54 @@ def test_page_search_list_and_tooltips_keep_hostile_names_as_text(visit, tmp_pat
     page.wait_for_timeout(200)
     assert seen.dialogs == [] and seen.errors == [] and seen.requests == []
 
+
+
+def test_page_served_by_kg_serve_graph_is_the_same_page(browser, tmp_path):  # noqa: F811 - the fixture
+    """``kg serve``'s ``/graph`` view of a query answer: drawn, labelled, searchable, offline."""
+    import urllib.parse
+
+    import pyoxigraph as ox
+
+    serve_module = pytest.importorskip("kg.serve")
+    from kg.rdf.convert import ntriples, triples
+
+    kg = KnowledgeGraph.from_rows([
+        ("d1", "2020-09-27", "ARM", "conflictWith", "AZE"),
+        ("d2", "2020-10-10", "RUS", "mediates", "ARM"),
+        ("d3", "2020-10-12", "TUR", "supports", "AZE"),
+    ])
+    folder = tmp_path / "small.store"
+    store = ox.Store(str(folder))
+    store.update("INSERT DATA {\n" + ntriples(triples(kg)) + "}")
+    del store  # the lock is released for the server's Oxigraph
+    try:
+        served = serve_module.serve(str(folder), port=0)
+    except serve_module.BackendError as error:
+        pytest.skip(f"oxigraph cannot be started: {error}")
+    query = "SELECT DISTINCT ?e WHERE { ?st rdf:subject|rdf:object ?e }"
+    with served:
+        url = served.url.rstrip("/") + "/graph?" + urllib.parse.urlencode({"query": query})
+        origin = served.url.rstrip("/")
+        context = browser.new_context(viewport={"width": 1200, "height": 800})
+        left: list[str] = []
+
+        def route(route):
+            if route.request.url.startswith(origin + "/graph?") and route.request.resource_type == "document":
+                route.continue_()
+            else:
+                left.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
+        assert page.evaluate(SHOWN_NODES) == ["ARM", "AZE", "RUS", "TUR"]
+        assert "ARM" in page.evaluate("kgLabelled")
+        page.evaluate("kgSearch('ARM')")
+        assert sorted(page.evaluate("network.getSelectedNodes()")) == ["ARM", "AZE", "RUS"]
+        assert page.inner_text("#kg-count").startswith("4 of 4 entities, 3 of 3 relations")
+        context.close()
+    assert left == [] and errors == []
