@@ -196,6 +196,14 @@ def test_warc_html_responses_become_documents_and_other_records_are_counted(tmp_
     assert not [i for i in items if isinstance(i, IngestError) and i.skipped]
 
 
+def test_warc_compressed_whole_rather_than_record_by_record_is_read(tmp_path):
+    _warc(tmp_path / "plain.warc", [("https://harbour.example/world/mines", _page())], compress=False)
+    (tmp_path / "whole.warc.gz").write_bytes(gzip.compress((tmp_path / "plain.warc").read_bytes()))
+    items = list(read_path(tmp_path / "whole.warc.gz"))
+    assert [d.url for d in _documents(items)] == ["https://harbour.example/world/mines"]
+    assert not [i for i in items if isinstance(i, IngestError) and i.skipped]
+
+
 def test_warc_in_a_folder_is_found_and_streamed(tmp_path):
     from kg.ingest import folder_files
     from kg.scale.inputs import count_inputs, stream_inputs

@@ -83,6 +83,26 @@ def _archive_start(stream: IO[bytes]) -> bytes:
         stream.seek(0)
 
 
+_DAMAGE = (OSError, EOFError, ValueError, AttributeError, TypeError, IndexError, KeyError)
+
+
+def _html_page(record, passed: Counter, types: Counter) -> tuple[str | None, bytes] | None:
+    """``(target URI, body)`` of an HTML response with status 200; anything else is counted in ``passed``."""
+    if record.rec_type != "response" or record.http_headers is None:
+        passed[f"{record.rec_type} record"] += 1
+        return None
+    content_type = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type not in _HTML_TYPES:
+        passed["non-HTML response"] += 1
+        types[content_type or "no type"] += 1
+        return None
+    status = record.http_headers.get_statuscode()
+    if status != "200":
+        passed[f"HTTP {status} response"] += 1
+        return None
+    return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read()
+
+
 def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> Iterator[Document | IngestError]:
     """Documents of the HTML responses in a WARC stream, then one warning counting the other records."""
     from warcio.archiveiterator import ArchiveIterator
@@ -95,41 +115,39 @@ def read_warc(stream: IO[bytes], name: str, default_date: str | None = None) -> 
     passed: Counter = Counter()
     types: Counter = Counter()
     number = 0
-    try:
-        for record in ArchiveIterator(stream, arc2warc=True):
+    records = iter(ArchiveIterator(stream, arc2warc=True))
+    while True:
+        try:  # warcio raises what it meets on a cut or garbled record (AttributeError on a missing URI line)
+            record = next(records, None)
+            if record is None:
+                break
             number += 1
-            if record.rec_type != "response" or record.http_headers is None:
-                passed[f"{record.rec_type} record"] += 1
-                continue
-            content_type = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
-            if content_type not in _HTML_TYPES:
-                passed["non-HTML response"] += 1
-                types[content_type or "no type"] += 1
-                continue
-            status = record.http_headers.get_statuscode()
-            if status != "200":
-                passed[f"HTTP {status} response"] += 1
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            body = record.content_stream().read()
-            if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: the file ends inside it
-                yield IngestError(name, number, f"web archive ends inside record {number} ({uri}), skipped")
+            page = _html_page(record, passed, types)
+        except (ArchiveLoadFailed, *_DAMAGE) as error:
+            reason = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+            if number <= 1 and "non-chunked gzip" in reason and not isinstance(stream, gzip.GzipFile):
+                # one gzip stream for the whole archive, not one a record: read it through gzip (slower, no seek)
+                stream.seek(0)
+                yield from read_warc(gzip.GzipFile(fileobj=stream), name, default_date)
                 return
-            fields = article_fields(body, url=uri, fast=True)
-            if not fields["text"]:
-                passed["page without text"] += 1
-                continue
-            key = uri or fields["text"]
-            fields["id"] = "page-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-            fields["date"] = fields["date"] or normalise_date(record.rec_headers.get_header("WARC-Date"))
-            yield _document(fields, "", default_date, (name, number))
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError, IndexError) as error:
-        # warcio raises what it meets on a cut or garbled record header (AttributeError on a missing URI line)
-        reason = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
-        if number == 0:
-            yield IngestError(name, None, f"not a readable web archive ({reason}), skipped")
-            return
-        yield IngestError(name, number + 1, f"damaged web archive after record {number} ({reason}), the rest skipped")
+            if number <= 1:
+                yield IngestError(name, None, f"not a readable web archive ({reason}), skipped")
+                return
+            yield IngestError(name, number, f"damaged web archive at record {number} ({reason}), the rest skipped")
+            break
+        if page is None:
+            continue
+        uri, body = page
+        if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: the file ends inside it
+            yield IngestError(name, number, f"web archive ends inside record {number} ({uri}), skipped")
+            break
+        fields = article_fields(body, url=uri, fast=True)
+        if not fields["text"]:
+            passed["page without text"] += 1
+            continue
+        fields["id"] = "page-" + hashlib.sha1((uri or fields["text"]).encode("utf-8")).hexdigest()[:12]
+        fields["date"] = fields["date"] or normalise_date(record.rec_headers.get_header("WARC-Date"))
+        yield _document(fields, "", default_date, (name, number))
     report = _summary(name, number, passed, types)
     if report is not None:
         yield report
