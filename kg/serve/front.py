@@ -5,7 +5,8 @@ Routes:
 ========================= ==============================================================
 ``GET /``                 the query page (no CDN: works offline); ``/?token=TOKEN`` sets
                           the token's cookie and redirects to ``/``
-``GET|POST /sparql``      SPARQL 1.1 Protocol queries, passed to Oxigraph; ir-kg prefixes
+``GET|POST /sparql``      SPARQL 1.1 Protocol queries, passed to the SPARQL process
+                          (:mod:`kg.serve.worker`, Oxigraph through pyoxigraph); ir-kg prefixes
                           pre-bound; results by content negotiation (``Accept``) or
                           ``format=json|csv|tsv|xml``; updates and ``SERVICE`` refused (403)
 ``GET /queries``          the named queries as JSON (name, description, parameters, text)
@@ -19,19 +20,23 @@ answered 405.
 
 Limits (:class:`ServeSettings`), the same on every route that queries:
 
-- every query goes through :func:`kg.serve.policy.refusal` (403);
-- at most ``max_concurrent`` queries at once go to Oxigraph; a request waits
+- a query nesting deeper than :data:`kg.serve.policy.MAX_NESTING` brackets gets 400
+  (:func:`kg.serve.policy.nesting_refusal`: Oxigraph recurses a level a bracket and
+  a stack overflow ends its process); every query goes through
+  :func:`kg.serve.policy.refusal` (403);
+- at most ``max_concurrent`` queries at once go to the SPARQL process; a request waits
   ``queue_timeout`` seconds for a turn, then gets 503;
-- Oxigraph stops a query after ``timeout`` seconds (504 here, with a message,
-  where Oxigraph would send status 200 and a truncated body); a query still
-  running ``deadline`` seconds after it was sent (Oxigraph does not stop
-  every kind) gets 504 and Oxigraph is restarted, which ends it — queries
-  cut off by the restart are sent again once;
+- a query still running ``deadline`` seconds after it was sent (``timeout`` +
+  10%, at least + 2 s; pyoxigraph has no timeout of its own) gets 504 and the
+  SPARQL process is restarted, which ends it — queries cut off by the restart
+  are sent again once; a process that dies is restarted by its watcher, always;
 - an answer is buffered up to ``max_result_bytes`` and sent with its
   Content-Length; a larger one gets 507 and nothing of it;
 - a POST body over ``max_request_bytes`` gets 413 unread; without a
   Content-Length, 411; the request line is limited by :mod:`http.server`
-  (64 KiB: 414); a client's socket times out after ``client_timeout`` s;
+  (64 KiB: 414); the whole request (line, headers, body) must arrive within
+  ``client_timeout`` s of the connection, however it trickles in, or the
+  connection is closed; a client that hangs up is a debug line, not a traceback;
 - with a ``token``, every request needs ``Authorization: Bearer TOKEN`` or
   the cookie that ``/?token=TOKEN`` sets (HttpOnly, SameSite=Strict), else 401.
   Without a token, only loopback addresses may be bound.
