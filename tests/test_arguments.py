@@ -76,6 +76,13 @@ CASES = [
     # the subject of a gerund clause after a verb of support or criticism is whom it is about
     ("event-target", "Brazil backed opposition leader Luis Arce declaring victory.", ("BRA", "supports", "luis-arce", "asserted"), None),
     ("event-target", "Peru instead supported the opposition leader Juan Perez declaring himself president.", ("PER", "supports", "juan-perez", "asserted"), None),
+    # a struck thing without an owner stands for the state it lies in; a disputed region for itself
+    ("place", "Israeli warplanes struck targets in southern Lebanon on Tuesday.", ("ISR", "attacks", "LBN", "asserted"), None),
+    ("place", "Russia shelled villages in eastern Ukraine.", ("RUS", "attacks", "UKR", "asserted"), None),
+    ("place", "Azerbaijan shelled positions in Nagorno-Karabakh.", ("AZE", "attacks", "nagorno-karabakh", "asserted"), ("AZE", "attacks", "ARM", "asserted")),
+    ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
+    ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
+    ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
     # vocabulary of CAMEO 07, 08, 12 and 17
     ("vocabulary", "Qatar funded Hamas for years.", ("QAT", "providesAidTo", "hamas", "asserted"), None),
     ("vocabulary", "Canada accused Peru of financing Hezbollah.", ("PER", "providesAidTo", "hezbollah", "claimed"), None),

@@ -47,6 +47,13 @@ def test_relations_cue_examples(pipeline, cue, number, example):
         ("Chile did not sign the treaty but supported Peru.", ("CHL", "supports", "PER", "asserted"), ("CHL", "supports", "PER", "negated")),
         ("Ghana did not attend the summit and instead condemned Togo.", ("GHA", "condemns", "TGO", "asserted"), ("GHA", "condemns", "TGO", "negated")),
         ("Chile did not sign the treaty and did not support Peru.", ("CHL", "supports", "PER", "negated"), ("CHL", "supports", "PER", "asserted")),
+        # "against V-ing" is opposed, not done; "instead of" and "without V-ing" are not done;
+        # what is blocked or vetoed is not done
+        ("The Kremlin warned NATO against sending troops to Ukraine.", ("NATO", "deploysForcesTo", "UKR", "hypothetical"), ("NATO", "deploysForcesTo", "UKR", "asserted")),
+        ("Norway voted against joining the European Union.", ("NOR", "memberOf", "EU", "hypothetical"), ("NOR", "memberOf", "EU", "asserted")),
+        ("Chile chose talks instead of imposing sanctions on Peru.", ("CHL", "sanctions", "PER", "negated"), ("CHL", "sanctions", "PER", "asserted")),
+        ("Hungary blocked an EU aid package for Ukraine.", ("EU", "providesAidTo", "UKR", "negated"), ("EU", "providesAidTo", "UKR", "asserted")),
+        ("Poland vetoed a German aid package for Belarus.", ("DEU", "providesAidTo", "BLR", "negated"), ("DEU", "providesAidTo", "BLR", "asserted")),
         # what a speaker confirms is a fact; a participle after a denial is the speaker's own claim
         ("The Pentagon confirmed the strike, saying Syria had fired rockets at American forces.", ("SYR", "attacks", "USA", "asserted"), ("SYR", "attacks", "USA", "claimed")),
         ("Kenya acknowledged the raid, saying Somalia had attacked Kenyan troops.", ("SOM", "attacks", "KEN", "asserted"), ("SOM", "attacks", "KEN", "claimed")),

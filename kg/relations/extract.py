@@ -221,6 +221,8 @@ class RelationExtractor:
                 # whose it is, not where it is: "restored relations in Lima" names no partner
                 found = [a for a in resolver.modifier_actors(direct, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
             found = found or self._actors_of(obliques, cue, resolver)
+            if not found and cue.object_place:
+                found = self._host_states(frame, direct, subjects, resolver)
             if not found and cue.purpose_objects:
                 found = self._purpose_objects(frame.cue, cue, resolver)
             return found
@@ -265,6 +267,24 @@ class RelationExtractor:
                     lifted.append(Actor(info.located_in[0], actor.certainty * 0.9))
             return _unique(lifted)
         return actors
+
+    def _host_states(self, frame: Frame, direct: Token, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
+        """The state a struck thing without an owner lies in: "struck targets in southern Lebanon"; a
+        disputed region stands for no state but itself ("shelled positions in Nagorno-Karabakh")."""
+        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        places = [h for p, h in (*frame.direct_obliques, *frame.obliques) if p == "in"]
+        found = []
+        for actor in (a for t in places for a in resolver.actors(t)):
+            info = self.gaz.entries.get(actor.id)
+            if info is not None and info.type == "Region" and info.claimed_by and actor.id not in exclude:
+                found.append(actor)
+                continue
+            if info is not None and info.type == "Region" and len(info.located_in) == 1:
+                actor = Actor(info.located_in[0], actor.certainty * 0.9)
+            entry = self.gaz.entries.get(actor.id)
+            if resolver.types.get(actor.id, getattr(entry, "type", None)) == "State" and actor.id not in exclude:
+                found.append(actor)
+        return _unique(found)
 
     def _together_with(self, direct: Token, resolver: ActorResolver) -> list[Actor]:
         """'blamed X, together with Y, for ...': Y is an object too."""

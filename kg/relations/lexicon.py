@@ -65,6 +65,7 @@ class Cue:
     #: a region or mission as object also stands for the state it lies in: "all", or "undisputed" (a
     #: deployment to a disputed region is no deployment to the state that holds it)
     lift_places: str | None = None
+    object_place: bool = False  # a required object without an owner stands for the state it lies in
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
     purpose_objects: bool = False
     #: a relational noun whose own name modifier is the holder ("Chile's Atacama region")
@@ -164,6 +165,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 reciprocal_preps=data.get("reciprocal_preps", {}),
                 adjectives=frozenset(data.get("adjectives", ())),
                 lift_places=data.get("lift_places") or None,
+                object_place=bool(data.get("object_place", False)),
                 purpose_objects=bool(data.get("purpose_objects", False)),
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
                 examples=tuple(data.get("examples", ())),

@@ -134,6 +134,11 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         if token.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
             # "..., but Moon's government accused Abe's cabinet": a clause of its own
             break
+        if token.dep_ == "pcomp" and token.tag_ == "VBG" and head.dep_ == "prep":
+            if head.lower_ == "against":
+                hypothetical = True  # "warned X against sending troops", "voted against joining": opposed, not done
+            elif head.lower_ == "without" or (head.lower_ == "of" and "instead" in (head.head.lower_, *(c.lower_ for c in head.children))):
+                negated = True  # "instead of imposing sanctions", "without consulting X"
         head_lemma = head.lemma_.lower()
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
