@@ -188,6 +188,12 @@ def test_page_search_zooms_to_and_selects_the_entity_and_its_neighbours(examples
     assert lone in page.evaluate(SHOWN_NODES) and page.evaluate("network.getSelectedNodes()") == [lone]
     page.click("#kg-reset")
     assert lone not in page.evaluate(SHOWN_NODES) and page.evaluate("network.getSelectedNodes()") == []
+    # an entity whose type is switched off in the legend: the type comes back
+    page.uncheck("#kg-side input[data-kind='type'][data-name='State']")
+    assert target not in page.evaluate(SHOWN_NODES)
+    page.evaluate("(id) => kgSearch(id)", target)
+    assert page.is_checked("#kg-side input[data-kind='type'][data-name='State']")
+    assert page.evaluate("network.getSelectedNodes()")[0] == target and target in page.evaluate(SHOWN_NODES)
     assert seen.requests == [] and seen.errors == []
 
 
