@@ -5,7 +5,7 @@ UTF-16 or UTF-32) or is plainly UTF-16 without one (ASCII text with a NUL in
 every other byte). NUL bytes are removed and invalid UTF-8 is replaced with
 U+FFFD; each line that needed it gets a problem message, so that the reader
 can report ``FILE:LINE``. A file is "binary" when more than 5 % of its first
-8 KiB (and more than two bytes) are control bytes (NUL, and the C0 controls
+8 KiB (and at least two bytes) are control bytes (NUL, and the C0 controls
 other than tab, line breaks, form feed and escape).
 
 Lines are split at ``\\n`` only (never at U+2028 or U+0085, which JSON allows
@@ -16,8 +16,8 @@ inside a string), and read lazily: a file of any size is never read whole.
 [(1, 'Iran said\\n', '1 NUL byte removed'), (2, 'Iraq \\ufffd\\n', 'invalid UTF-8 at byte 5 of the line, replaced with U+FFFD')]
 >>> [l.text for l in text_lines(io.BytesIO("Kyiv\\nRiga".encode("utf-16")))]
 ['Kyiv\\n', 'Riga']
->>> looks_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x01"), looks_binary(b"Iran\\x00 said")
-(True, False)
+>>> looks_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR"), looks_binary(b"\\x00\\xff\\x00"), looks_binary(b"Iran\\x00 said")
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -77,9 +77,9 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
 
 
 def looks_binary(head: bytes) -> bool:
-    """Whether more than 5 % of ``head`` (and more than two bytes) are control bytes (see :func:`sniff_encoding`)."""
+    """Whether more than 5 % of ``head`` (and at least two bytes) are control bytes (see :func:`sniff_encoding`)."""
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls > max(2, BINARY_SHARE * len(head))
+    return controls > max(1, BINARY_SHARE * len(head))
 
 
 def repair_surrogates(text: str) -> str:
