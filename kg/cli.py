@@ -281,7 +281,9 @@ def _open_store(location: str, *, create: bool = False, **options):
     and ``kg enrich --create`` make stores: a mistyped name must not become a new store)."""
     from kg.rdf.store import StoreError, open_store
 
-    if not create and not location.startswith(("http://", "https://")):
+    if create and not location.startswith(("http://", "https://")):
+        _refuse_other_folder(location)
+    elif not location.startswith(("http://", "https://")):
         _require_store(location)
     try:
         return open_store(location, **options)
@@ -292,6 +294,20 @@ def _open_store(location: str, *, create: bool = False, **options):
 def _is_store(path: str) -> bool:
     """An Oxigraph store folder (RocksDB keeps a CURRENT file), as opposed to a folder of articles."""
     return Path(path).is_dir() and (Path(path) / "CURRENT").is_file()
+
+
+#: Files RocksDB writes first: a folder holding one is a store, or one whose creation was cut short.
+_ROCKSDB_FILES = ("CURRENT", "LOCK", "IDENTITY", "LOG")
+
+
+def _refuse_other_folder(path: str) -> None:
+    """A new store goes in a new or empty folder: not among articles (``--store news/``, a typo)."""
+    folder = Path(path)
+    if _is_store(path) or not folder.is_dir():
+        return
+    names = [child.name for child in folder.iterdir()]
+    if names and not any(name in _ROCKSDB_FILES or name.startswith(("MANIFEST-", "OPTIONS-")) for name in names):
+        _fail(f"{path}: not a store but a folder of other files; a new store needs a new or empty folder")
 
 
 def _require_store(path: str) -> None:

@@ -66,6 +66,17 @@ def test_newcomer_enrich_create_makes_the_store_and_enrich_opens_an_existing_one
     assert existing.exit_code == 0, existing.output
 
 
+def test_newcomer_build_and_enrich_create_never_write_a_store_among_other_files(tmp_path):
+    articles = tmp_path / "news"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Chile and Peru held talks.\n", encoding="utf-8")
+    for command in (["build", SEED, "--store", articles, "--no-progress"], ["enrich", articles, "--create", "--borders"]):
+        result = kg(*command)
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"kg: error: {articles}: not a store but a folder of other files; a new store needs a new or empty folder"
+        assert [p.name for p in articles.iterdir()] == ["a.txt"]
+
+
 # -- 3: the build's last line ---------------------------------------------------------------------
 
 
