@@ -83,6 +83,10 @@ CASES = [
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
     ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
+    # a threat to do something to X threatens X
+    ("threat", "Russia threatened to cut gas supplies to Moldova.", ("RUS", "threatens", "MDA", "asserted"), None),
+    ("threat", "Iran warned it would strike Israel.", ("IRN", "threatens", "ISR", "asserted"), None),
+    ("threat", "Russia threatened to attack Moldova.", ("RUS", "attacks", "MDA", "hypothetical"), ("RUS", "attacks", "MDA", "asserted")),
     # vocabulary of CAMEO 07, 08, 12 and 17
     ("vocabulary", "Qatar funded Hamas for years.", ("QAT", "providesAidTo", "hamas", "asserted"), None),
     ("vocabulary", "Canada accused Peru of financing Hezbollah.", ("PER", "providesAidTo", "hezbollah", "claimed"), None),

@@ -327,6 +327,18 @@ class RelationExtractor:
                          if a.id not in exclude and resolver.state_of(a.id) not in exclude and resolver.types.get(a.id) != "Region"]
                 if found:
                     return _unique([Actor(resolver.state_of(a.id), a.certainty * 0.8) for a in found])
+        for clause in token.children:
+            # "threatened to attack X", "warned it would cut gas supplies to X": whom the speaker's own act is done to
+            own = clause.dep_ == "xcomp" or (clause.dep_ == "ccomp" and any(
+                c.dep_ == "nsubj" and {resolver.state_of(a.id) for a in resolver.actors(c)} & exclude for c in clause.children))
+            if not own or clause.pos_ != "VERB":
+                continue
+            act = frame_of(clause, "verb")
+            targets = [*act.patients, *(h for _, h in (*act.obliques, *act.direct_obliques))]
+            found = [Actor(resolver.state_of(a.id), a.certainty * 0.9) for t in targets for a in resolver.actors(t)
+                     if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+            if found:
+                return _unique(found)
         heads = [token, token.head] if token.dep_ == "dobj" else [token]  # "renewed its accusation that X ..."
         for clause in (c for h in heads for c in h.children):
             if clause.dep_ not in ("ccomp", "advcl", "acl") or clause.pos_ not in ("VERB", "AUX"):
