@@ -606,8 +606,9 @@ def serve(
 ):
     """A read-only SPARQL endpoint with a query page, the named queries and the graph view.
 
-    Oxigraph (`oxigraph serve-read-only`, PyPI `oxigraph`) answers the queries on a private
-    loopback port; this front server passes /sparql to it and refuses updates and SERVICE.
+    A private SPARQL process (pyoxigraph, the store read-only) answers the queries on a Unix socket,
+    to this server only; this front server passes /sparql to it and refuses updates, SERVICE and
+    queries nesting deeper than 256 brackets.
     With --token, requests need `Authorization: Bearer TOKEN`; a browser opens /?token=TOKEN once.
     """
     import signal
