@@ -400,3 +400,17 @@ def test_bench_warc_holds_the_synthetic_documents_as_pages(tmp_path):
         assert page.text.startswith(original.title) and page.date == original.date and page.source == "The Example Wire"
     assert _errors(items) == [f"{tmp_path / 'synthetic.warc.gz'}: 33 records of 63 passed over: "
                               "3 non-HTML responses (image/jpeg 3), 30 request records"]
+
+
+def test_graph_page_evidence_names_the_site_and_publication_date_of_its_page():
+    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge import DocumentInfo, Provenance
+    from kg.viz import to_html
+
+    kg = KnowledgeGraph(entries={})
+    kg.add_document(DocumentInfo("page-1", "hash", date="2024-05-08", title="Peru and Ecuador agree to clear border mines",
+                                 url="https://harbour.example/world/mines", source="Harbour Times"))
+    kg.add_evidence("PER", "talksWith", "ECU", "asserted",
+                    Provenance(doc="page-1", sentence="Peru and Ecuador agreed on Wednesday.", date="2024-05-07"))
+    page = to_html(kg)
+    assert "Harbour Times" in page and "published 2024-05-08" in page and "https://harbour.example/world/mines" in page
