@@ -6,7 +6,7 @@ reads records one at a time from a plain or gzip-compressed file (each
 record its own gzip member), so memory does not grow with the archive.
 Each HTML response with status 200 becomes a document through
 :func:`kg.ingest.article.article_fields` in its fast mode (no second
-opinion from jusText and readability: half the time, and the same result on
+opinion from jusText and readability: less time, and the same result on
 the 20 test pages) — main text, title, author, site —
 with the record's target URI as URL and the page's publication date, else
 the record's date. Every other record (requests, metadata, ``warcinfo``,
