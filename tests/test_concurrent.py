@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.data import data_path
-from kg.rdf.convert import PREFIXES
+from kg.rdf.query import run_query
 from kg.rdf.store import StoreError, open_store
 
 runner = CliRunner()
@@ -28,13 +28,12 @@ def test_readers_see_whole_batches_while_a_build_runs_and_a_second_writer_is_ref
     seen, second_writer = [], None
     try:
         while builder.poll() is None:
-            try:
-                reader = open_store(store, read_only=True)
+            try:  # kg query's way: the store opened again if the build replaced its files meanwhile
+                _, rows = run_query(lambda: open_store(store, read_only=True), COUNT_DOCUMENTS)
             except StoreError:  # not created yet
                 time.sleep(0.02)
                 continue
-            seen.append(int(next(reader.query(COUNT_DOCUMENTS, prefixes=PREFIXES))["n"].value))
-            del reader
+            seen.append(int(rows[0][0]))
             if second_writer is None:  # the builder holds the store from its start to its end
                 second_writer = runner.invoke(app, ["build", str(corpus), "--store", str(store), "--no-progress"])
             time.sleep(0.05)

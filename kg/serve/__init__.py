@@ -16,10 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.serve.backend import BackendError, OxigraphProcess
-from kg.serve.front import FrontServer, ServeSettings, check_host, is_loopback
-
 __all__ = ["BackendError", "FrontServer", "OxigraphProcess", "ServeSettings", "Served", "check_host", "is_loopback", "serve"]
+
+#: Names imported when first used: ``python -m kg.serve.worker`` (started at each restart) needs none of them.
+_LAZY = {"BackendError": "kg.serve.backend", "OxigraphProcess": "kg.serve.backend", "FrontServer": "kg.serve.front",
+         "ServeSettings": "kg.serve.policy", "check_host": "kg.serve.policy", "is_loopback": "kg.serve.policy"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -59,6 +68,10 @@ def serve(
     ``settings`` has no token, and :class:`BackendError` when the SPARQL
     process cannot be started.
     """
+    from kg.serve.backend import OxigraphProcess
+    from kg.serve.front import FrontServer
+    from kg.serve.policy import ServeSettings, check_host
+
     settings = settings or ServeSettings()
     check_host(host, settings.token)
     backend = OxigraphProcess(store, max_bytes=settings.max_result_bytes).start()

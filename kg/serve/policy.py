@@ -1,8 +1,10 @@
 """What ``kg serve`` lets through to Oxigraph: read-only queries that call no other endpoint; its limits.
 
-Oxigraph's ``/query`` parses queries only (an update sent as ``query=`` is a
-syntax error there) and ``serve-read-only`` refuses ``/update``; but it does
-run ``SERVICE`` clauses, i.e. it sends HTTP requests to any URL a query names.
+The SPARQL process (:mod:`kg.serve.worker`) runs queries only (an update sent
+as ``query=`` is a syntax error there), on a store opened read-only; but
+Oxigraph does run ``SERVICE`` clauses, i.e. it sends HTTP requests to any URL
+a query names. :func:`nesting_refusal` refuses queries nesting deeper than
+:data:`MAX_NESTING` brackets (Oxigraph's parser recurses a level a bracket).
 :func:`refusal` finds ``SERVICE`` (and, for a clear message, an update
 operation such as ``LOAD``) in the query text the way Oxigraph's parser
 would see it, erring on the side of refusing:

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 #: The header that carries the per-run key.
 KEY_HEADER = "X-KG-Backend-Key"
 #: Stack of each request thread: Oxigraph recurses once per level of nesting of a query.
-STACK_BYTES = 256 * 1024 * 1024
+STACK_BYTES = 64 * 1024 * 1024
 #: Seconds between two looks at the store's files (a snapshot is at most this much behind).
 CHECK_EVERY = 0.2
 #: Seconds a query is tried again on fresh snapshots while the store's files change under it.
