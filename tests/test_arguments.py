@@ -83,6 +83,9 @@ CASES = [
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
     ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
+    # "an amount in aid": the noun is the light verb's object
+    ("light", "Germany pledged 5 billion euros in military aid to Kyiv.", ("DEU", "providesAidTo", "UKR", "asserted"), None),
+    ("light", "The US announced $2 billion in new military assistance for Israel.", ("USA", "providesAidTo", "ISR", "asserted"), None),
     # a threat to do something to X threatens X
     ("threat", "Russia threatened to cut gas supplies to Moldova.", ("RUS", "threatens", "MDA", "asserted"), None),
     ("threat", "Iran warned it would strike Israel.", ("IRN", "threatens", "ISR", "asserted"), None),

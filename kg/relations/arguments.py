@@ -274,7 +274,19 @@ def _governing_light(noun: Token, light: frozenset[str]) -> Token | None:
     head = noun.head
     if noun.dep_ in LIGHT_DEPS and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in light | COPULAS:
         return head
+    if noun.dep_ == "pobj" and head.lower_ == "in":
+        # "provided $500 million in aid to X", "pledged 5 billion euros in military aid": an amount of the noun
+        amount = head.head
+        if amount.pos_ in ("VERB", "AUX") and any(c.dep_ in LIGHT_DEPS and _is_amount(c) for c in amount.children):
+            amount = next(c for c in amount.children if c.dep_ in LIGHT_DEPS and _is_amount(c))
+        if _is_amount(amount) and amount.dep_ in LIGHT_DEPS and amount.head.lemma_.lower() in light:
+            return amount.head
     return None
+
+
+def _is_amount(token: Token) -> bool:
+    """A sum or a count: "$2 billion", "500 million dollars", "5 billion euros"."""
+    return token.like_num or token.tag_ == "CD" or any(c.dep_ in ("nummod", "quantmod") or c.tag_ == "$" for c in token.children)
 
 
 def _modifier_heads(noun: Token) -> list[Token]:
