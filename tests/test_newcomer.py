@@ -186,6 +186,7 @@ def _dated(pipeline, text: str, date: str) -> list[tuple[str, str, str, str | No
     # ordinals that are days
     ("Croatia joined the EU on the 1st.", "2013-07-03", ("HRV", "memberOf", "EU", "2013-07-01")),
     ("Finland joined NATO on April 4th.", "2023-04-10", ("FIN", "memberOf", "NATO", "2023-04-04")),
+    ("Chile and Peru held talks on Thursday the 2nd.", "2024-05-09", ("CHL", "talksWith", "PER", "2024-05-02")),
 ])
 def test_newcomer_ordinals_of_nouns_are_not_days(pipeline, text, date, expected):
     assert expected in _dated(pipeline, text, date)

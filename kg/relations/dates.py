@@ -94,6 +94,7 @@ _PAST_VAGUE = re.compile(
     r"|\b(?:earlier|later) (?:this|that|in the) " + _UNIT + r"\b"
     r"|\b(?:1[89]|20)\d0s\b|\bcentury\b")
 _THIS = re.compile(r"^(?:this|the current|the present) (?:week|weekend|month|year|spring|summer|autumn|fall|winter|quarter)$")
+_WEEKDAY_ORDINAL = re.compile(r"^(?:" + "|".join(_WEEKDAYS) + r"),? (?:the )?(\d{1,2}(?:st|nd|rd|th))$")
 _WEEKDAY = re.compile(r"^(?:(last|this|past|next|early|late|on)\s+)?(" + "|".join(_WEEKDAYS) + r")(?:'s)?(?:\s+" + _PART + r")?$")
 _DURATION = re.compile(r"^(?:\d+|" + "|".join(_NUMBERS) + r"|a few|few|several|some|many|the|two-|three-)[\s-]*"
                        + _UNIT + r"(?:[\s-]+(?:long|old))?$|^(?:days|weeks|months|years|decades)$")
@@ -157,8 +158,8 @@ def time_of(text: str, doc_date: str | None) -> Time:
     A bare ordinal ("the 7th") is read as a day of the month here; whether it is
     one in a sentence is for :func:`event_date` to say.
 
-    >>> [time_of(t, "2023-10-11").day for t in ("on Saturday", "Monday night", "yesterday", "Oct. 9, 2023")]
-    ['2023-10-07', '2023-10-09', '2023-10-10', '2023-10-09']
+    >>> [time_of(t, "2023-10-11").day for t in ("on Saturday", "Monday night", "yesterday", "Oct. 9, 2023", "Monday the 9th")]
+    ['2023-10-07', '2023-10-09', '2023-10-10', '2023-10-09', '2023-10-09']
     >>> [time_of(t, "2023-10-11").kind for t in ("2022", "the 1990s", "earlier this year", "this week", "the same day")]
     ['other', 'other', 'other', 'current', 'other']
     """
@@ -198,6 +199,9 @@ def time_of(text: str, doc_date: str | None) -> Time:
     trimmed = _EARLY_LATE.sub("", phrase)  # "late on Friday", "early Monday", "mid-June"
     if trimmed != phrase and not _PAST_VAGUE.search(phrase):
         return time_of(("since " if since else "") + trimmed, doc_date)
+    weekday_ordinal = _WEEKDAY_ORDINAL.match(phrase)
+    if weekday_ordinal:  # "Thursday the 19th": the ordinal says which Thursday
+        return time_of(weekday_ordinal.group(1), doc_date)
     weekday = _WEEKDAY.match(phrase)
     if weekday:
         if not base:
