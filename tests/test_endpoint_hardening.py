@@ -138,29 +138,30 @@ def test_the_backend_exits_when_kg_serve_is_killed(store_folder, tmp_path):
 # -- 10: slow clients ------------------------------------------------------------------------------
 
 
-def test_clients_trickling_headers_do_not_starve_others(store_folder):
-    settings = ServeSettings(max_connections=3, client_timeout=1.0)
+def _slow_clients_and_one_normal(settings: ServeSettings, store_folder, slow: int = 3) -> tuple[float | None, list[float]]:
+    """``slow`` clients trickling header lines (one each 0.3 s) hold connections; then a normal client
+    asks for /queries until it gets 200. Returns how long it waited and how long each slow one stayed."""
     with serve(store_folder, port=0, settings=settings) as small:
         parts = urllib.parse.urlsplit(small.url)
-        stop, cut_after = threading.Event(), []  # seconds each slow client was connected
+        stop, stayed = threading.Event(), []
 
         def trickle() -> None:
             sock = socket.create_connection((parts.hostname, parts.port))
             started = time.monotonic()
             try:
                 sock.sendall(b"GET /queries HTTP/1.1\r\n")
-                while not stop.is_set():  # one header line every 0.3 s: each read is quick, the head never ends
+                while not stop.is_set():  # each read is quick, the head never ends
                     sock.sendall(b"X-Slow: 1\r\n")
                     if select.select([sock], [], [], 0.3)[0] and not sock.recv(1024):
                         break  # the server closed the connection
             except OSError:  # or reset it
                 pass
             finally:
-                cut_after.append(time.monotonic() - started)
+                stayed.append(time.monotonic() - started)
                 sock.close()
 
-        slow = [threading.Thread(target=trickle) for _ in range(3)]
-        for thread in slow:
+        threads = [threading.Thread(target=trickle) for _ in range(slow)]
+        for thread in threads:
             thread.start()
         time.sleep(0.3)
         started, answered = time.monotonic(), None
@@ -170,11 +171,27 @@ def test_clients_trickling_headers_do_not_starve_others(store_folder):
                 answered = time.monotonic() - started
                 break
             time.sleep(0.1)
-        for thread in slow:
-            thread.join(10)
+        time.sleep(0.5)
         stop.set()
-        assert answered is not None and answered < 4, answered
-        assert len(cut_after) == 3 and max(cut_after) < 3, cut_after  # the whole head within 1 s, give or take
+        for thread in threads:
+            thread.join(10)
+        return answered, stayed
+
+
+def test_clients_trickling_headers_are_cut_off_at_the_request_deadline(store_folder):
+    """The whole request must arrive within client_timeout (it was each read): slow clients are dropped."""
+    settings = ServeSettings(max_connections=3, client_timeout=1.0, evict_after=60)  # the deadline alone
+    answered, stayed = _slow_clients_and_one_normal(settings, store_folder)
+    assert answered is not None and answered < 4, answered
+    assert len(stayed) == 3 and max(stayed) < 3, stayed  # about 1 s each, not for ever
+
+
+def test_with_every_connection_taken_a_slow_client_makes_room(store_folder):
+    """A newcomer does not wait out the deadline: the client slowest to send its request is closed for it."""
+    settings = ServeSettings(max_connections=3, client_timeout=30, evict_after=0.5)
+    answered, stayed = _slow_clients_and_one_normal(settings, store_folder)
+    assert answered is not None and answered < 3, answered
+    assert sum(s < 5 for s in stayed) >= 1, stayed  # closed for the newcomer, long before the 30 s deadline
 
 
 # -- 13: clients hanging up ----------------------------------------------------------------------

@@ -534,7 +534,8 @@ def test_serve_on_loopback_answers_loopback_names_only(served):
 def test_serve_caps_open_connections(store_folder):
     import socket
 
-    with serve(store_folder, port=0, settings=ServeSettings(max_connections=2, client_timeout=5)) as small:
+    settings = ServeSettings(max_connections=2, client_timeout=5, evict_after=60)  # (no room made for newcomers here)
+    with serve(store_folder, port=0, settings=settings) as small:
         parts = urllib.parse.urlsplit(small.url)
         idle = [socket.create_connection((parts.hostname, parts.port)) for _ in range(2)]  # say nothing
         try:

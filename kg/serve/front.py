@@ -37,6 +37,9 @@ Limits (:class:`ServeSettings`), the same on every route that queries:
   (64 KiB: 414); the whole request (line, headers, body) must arrive within
   ``client_timeout`` s of the connection, however it trickles in, or the
   connection is closed; a client that hangs up is a debug line, not a traceback;
+- at most ``max_connections`` connections are open; when all are, the one that
+  has been sending its request longest (over ``evict_after`` s) is closed for
+  the newcomer, and only when none is does the newcomer get 503;
 - with a ``token``, every request needs ``Authorization: Bearer TOKEN`` or
   the cookie that ``/?token=TOKEN`` sets (HttpOnly, SameSite=Strict), else 401.
   Without a token, only loopback addresses may be bound.
@@ -156,6 +159,9 @@ class FrontServer(ThreadingHTTPServer):
         self.queries = named_queries()
         self.loopback_only = is_loopback(host)
         self.connections = threading.BoundedSemaphore(self.settings.max_connections)
+        #: Connections whose request has not all arrived yet, by socket: when they were accepted.
+        self.waiting: dict = {}
+        self._waiting_lock = threading.Lock()
         self.slots = threading.BoundedSemaphore(self.settings.max_concurrent)
         self.in_flight = 0
         self._count_lock = threading.Lock()
@@ -167,9 +173,34 @@ class FrontServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
+    def _evict_slowest(self) -> bool:
+        """Close the connection that has waited longest (over ``evict_after`` s) for the rest of its request."""
+        with self._waiting_lock:
+            now = time.monotonic()
+            slow = [(since, sock) for sock, since in self.waiting.items() if now - since > self.settings.evict_after]
+            if not slow:
+                return False
+            _, victim = min(slow, key=lambda item: item[0])
+            del self.waiting[victim]
+        log.info("all %d connections taken: closing one still sending its request", self.settings.max_connections)
+        try:
+            victim.shutdown(socket.SHUT_RDWR)  # its thread reads the end of the stream and lets go of its slot
+        except OSError:
+            pass
+        return True
+
+    def request_in(self, request) -> None:
+        """The request on this connection has all arrived: it is no longer one to close for a newcomer."""
+        with self._waiting_lock:
+            self.waiting.pop(request, None)
+
     def process_request(self, request, client_address) -> None:
-        """A thread for the connection, unless ``max_connections`` are open already (then 503 and close)."""
-        if not self.connections.acquire(blocking=False):
+        """A thread for the connection, unless ``max_connections`` are open already: then the connection
+        slowest to send its request makes room (slow-header clients cannot hold them all), else 503 and close."""
+        admitted = self.connections.acquire(blocking=False)
+        if not admitted and self._evict_slowest():
+            admitted = self.connections.acquire(timeout=1.0)
+        if not admitted:
             try:
                 request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
                                 b"Connection: close\r\n\r\nkg serve: too many open connections; try again\n")
@@ -177,6 +208,8 @@ class FrontServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
+        with self._waiting_lock:
+            self.waiting[request] = time.monotonic()
         super().process_request(request, client_address)
 
     def handle_error(self, request, client_address) -> None:
@@ -191,6 +224,7 @@ class FrontServer(ThreadingHTTPServer):
         try:
             super().process_request_thread(request, client_address)
         finally:
+            self.request_in(request)
             self.connections.release()
 
     def start(self) -> threading.Thread:
@@ -486,6 +520,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, fields: dict, content_type: str, body: bytes) -> None:
         self.request_deadline = None  # the request is in
+        self.server.request_in(self.request)
         try:
             if path == "/sparql":
                 self._sparql(fields, content_type, body)

@@ -255,6 +255,8 @@ class ServeSettings:
     queue_timeout: float = 5.0
     client_timeout: float = 30.0
     max_connections: int = 128
+    #: With every connection taken, one still sending its request after this many seconds makes room.
+    evict_after: float = 1.0
     token: str | None = field(default=None, repr=False)
 
     @property
