@@ -45,7 +45,7 @@ def _one_error_line(stderr: str) -> str:
     ["export", "{store}", "--format", "events", "--structural"],
     ["query", "{store}", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv"],
 ])
-def test_stdout_on_a_full_disk_is_one_line(store_folder, command):
+def test_cli_full_stdout_is_one_line(store_folder, command):
     """/dev/full: every write fails with ENOSPC, as on a full disk."""
     args = [str(store_folder) if part == "{store}" else part for part in command]
     with open("/dev/full", "w") as full:
@@ -60,7 +60,7 @@ def _full_disk(*args, **kwargs):
 
 @pytest.mark.parametrize("command", [["export", "{store}", "--format", "ttl", "-o", "{out}"],
                                      ["viz", "{store}", "-o", "{out}"]])
-def test_a_file_on_a_full_disk_is_one_line_and_the_old_file_stays(store_folder, tmp_path, monkeypatch, command):
+def test_cli_full_disk_file_is_one_line_and_the_old_file_stays(store_folder, tmp_path, monkeypatch, command):
     out = tmp_path / "out.file"
     out.write_text("the old file\n")
     monkeypatch.setattr("kg.atomic.os.fsync", _full_disk)  # the data reaches the disk at fsync: it is full
@@ -70,7 +70,7 @@ def test_a_file_on_a_full_disk_is_one_line_and_the_old_file_stays(store_folder, 
     assert out.read_text() == "the old file\n" and [p.name for p in tmp_path.iterdir()] == ["out.file"]
 
 
-def test_build_on_a_full_disk_is_one_line(tmp_path, monkeypatch):
+def test_cli_build_on_a_full_disk_is_one_line(tmp_path, monkeypatch):
     corpus = tmp_path / "news.jsonl"
     corpus.write_text('{"id": "a", "date": "2020-10-08", "text": "Armenia and Russia signed a treaty."}\n')
 
@@ -83,7 +83,7 @@ def test_build_on_a_full_disk_is_one_line(tmp_path, monkeypatch):
     assert _one_error_line(result.output) == f"kg: error: writing: {FULL}"
 
 
-def test_other_errors_are_not_taken_for_a_full_disk(store_folder, monkeypatch):
+def test_cli_other_errors_not_taken_for_a_full_disk(store_folder, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(errno.EBADF, "Bad file descriptor")
 

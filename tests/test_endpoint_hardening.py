@@ -63,7 +63,7 @@ def _sparql(base: str, query: str, timeout: float = 30):
 # -- 8: nesting ------------------------------------------------------------------------------
 
 
-def test_deep_nesting_is_refused_before_it_reaches_oxigraph(served):
+def test_serve_refuses_deep_nesting_before_oxigraph(served):
     pid = served.backend.pid
     for _ in range(6):  # six <img> tags on a web page
         status, body = _sparql(served.url, DEEP)
@@ -77,14 +77,14 @@ def test_deep_nesting_is_refused_before_it_reaches_oxigraph(served):
     assert _sparql(served.url, fine)[0] == 200
 
 
-def test_kg_query_refuses_deep_nesting_in_one_line(store_folder):
+def test_query_refuses_deep_nesting_in_one_line(store_folder):
     result = CliRunner().invoke(app, ["query", str(store_folder), DEEP])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         "kg: error: the query nests 5002 levels deep (parentheses, brackets and braces); at most 256 are allowed"]
 
 
-def test_nesting_is_counted_outside_strings_iris_and_comments():
+def test_policy_nesting_counted_outside_strings_iris_and_comments():
     assert nesting_depth("ASK { ?s ?p '((((((' } # ((((((((") == 1
     assert nesting_depth('ASK { ?s <http://x/a(b)> """{{{{""" }') <= 2
     # '<' read as "less than" ('?o<'x> ...' is a comparison with a string): brackets after it still count
@@ -92,7 +92,7 @@ def test_nesting_is_counted_outside_strings_iris_and_comments():
     assert nesting_depth(sneaky) > MAX_NESTING
 
 
-def test_the_backend_is_restarted_after_every_crash(store_folder):
+def test_serve_backend_restarted_after_every_crash(store_folder):
     """The watcher never gives up while serving (it stopped after the fourth crash)."""
     with serve(store_folder, port=0) as running:
         running.backend.backoff, running.backend.max_backoff = 0.05, 0.4
@@ -109,7 +109,7 @@ def test_the_backend_is_restarted_after_every_crash(store_folder):
         assert running.backend.restarts == 8
 
 
-def test_the_backend_exits_when_kg_serve_is_killed(store_folder, tmp_path):
+def test_serve_backend_exits_when_kg_serve_is_killed(store_folder, tmp_path):
     script = tmp_path / "serve.py"
     script.write_text(textwrap.dedent(f"""
         import sys, time
@@ -178,7 +178,7 @@ def _slow_clients_and_one_normal(settings: ServeSettings, store_folder, slow: in
         return answered, stayed
 
 
-def test_clients_trickling_headers_are_cut_off_at_the_request_deadline(store_folder):
+def test_serve_slow_headers_cut_off_at_the_request_deadline(store_folder):
     """The whole request must arrive within client_timeout (it was each read): slow clients are dropped."""
     settings = ServeSettings(max_connections=3, client_timeout=1.0, evict_after=60)  # the deadline alone
     answered, stayed = _slow_clients_and_one_normal(settings, store_folder)
@@ -186,7 +186,7 @@ def test_clients_trickling_headers_are_cut_off_at_the_request_deadline(store_fol
     assert len(stayed) == 3 and max(stayed) < 3, stayed  # about 1 s each, not for ever
 
 
-def test_with_every_connection_taken_a_slow_client_makes_room(store_folder):
+def test_serve_slow_client_makes_room_when_connections_are_taken(store_folder):
     """A newcomer does not wait out the deadline: the client slowest to send its request is closed for it."""
     settings = ServeSettings(max_connections=3, client_timeout=30, evict_after=0.5)
     answered, stayed = _slow_clients_and_one_normal(settings, store_folder)
@@ -197,7 +197,7 @@ def test_with_every_connection_taken_a_slow_client_makes_room(store_folder):
 # -- 13: clients hanging up ----------------------------------------------------------------------
 
 
-def test_clients_hanging_up_leave_no_traceback_in_the_log(served, capfd, caplog):
+def test_serve_hang_ups_leave_no_traceback_in_the_log(served, capfd, caplog):
     parts = urllib.parse.urlsplit(served.url)
     query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }", "format": "json"})
     for _ in range(20):
@@ -230,7 +230,7 @@ print("done", flush=True)
 """
 
 
-def test_readers_during_a_build_never_fail_and_kg_serve_sees_new_batches(tmp_path):
+def test_serve_and_query_read_during_a_build_without_error_and_see_new_batches(tmp_path):
     folder = tmp_path / "store"
     store = open_store(folder)
     write_graph(store, KnowledgeGraph.from_rows([("d0", "2020-10-08", "ARM", "allyOf", "RUS")]))
