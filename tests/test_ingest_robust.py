@@ -157,6 +157,18 @@ def read_path_bytes(data: bytes, name: str):
     return _read_jsonl_stream(io.BytesIO(data), name, None)
 
 
+@pytest.mark.parametrize("kind", ["div-nesting.html", "blank-lines.txt", "spaced-brackets.txt"])
+def test_ingest_robust_pathological_text_is_read_in_linear_time(kind, tmp_path):
+    """Runs of whitespace once made clean_text's tag pattern retry at every space (minutes for one page)."""
+    body = {"div-nesting.html": "<div>" * 100_000 + "Iran said so." + "</div>" * 100_000,
+            "blank-lines.txt": "Iran said so." + "\n \n" * 200_000 + "Iraq agreed.",
+            "spaced-brackets.txt": "Iran said so. " + "< " * 200_000 + "Iraq agreed."}[kind]
+    path = tmp_path / kind
+    path.write_text(body, encoding="utf-8")
+    (document,) = _within(30, lambda: list(read_path(path)))
+    assert document.text.startswith("Iran said so.")
+
+
 # -- item 3: a long document's part ids and a later document's id --------------
 
 

@@ -26,9 +26,11 @@ import unicodedata
 __all__ = ["clean_chars", "clean_text"]
 
 _BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote|hr"
-# a run of tags with optional spaces inside the brackets ("< p >", "</ p>", "<br/>")
+# a run of tags with optional spaces inside the brackets ("< p >", "</ p>", "<br/>"). It starts at
+# "<", not at the spaces before it: a pattern that starts with \s* retries at every space of a long
+# run of spaces, in quadratic time (a page of 400,000 blank lines took minutes)
 _TAG_RUN = re.compile(
-    r"(?:\s*<\s*/?\s*(?:" + _BLOCK_TAGS + r"|span|b|i|em|strong|a|font|img)\b[^<>]{0,200}?/?\s*>\s*)+",
+    r"(?:<\s*/?\s*(?:" + _BLOCK_TAGS + r"|span|b|i|em|strong|a|font|img)\b[^<>]{0,200}?/?\s*>\s*)+",
     re.IGNORECASE,
 )
 # "<p>" runs whose brackets were lost, glued to the next word: "ppppNATO", "pNATO", "ppIran". Only a run
@@ -59,9 +61,10 @@ _BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def _tag_replacement(match: re.Match) -> str:
-    inline = re.fullmatch(r"(?:\s*<\s*/?\s*(?:span|b|i|em|strong|a|font|img)\b[^<>]*>\s*)+", match.group(0), re.I)
+    inline = re.fullmatch(r"(?:<\s*/?\s*(?:span|b|i|em|strong|a|font|img)\b[^<>]*>\s*)+", match.group(0), re.I)
     if inline:
-        return " " if match.group(0)[:1].isspace() or match.group(0)[-1:].isspace() else ""
+        spaced = match.string[match.start() - 1:match.start()].isspace() or match.group(0)[-1:].isspace()
+        return " " if spaced else ""
     if re.search(r"<\s*/?\s*(?:p|div|h[1-6]|section|article|blockquote|table|hr)\b", match.group(0), re.I):
         return "\n\n"
     return "\n"
