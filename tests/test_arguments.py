@@ -83,6 +83,13 @@ CASES = [
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
     ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
+    # withdrawals: forces as subject or object, particles the parser took for a preposition or adverb
+    ("withdrawal", "France pulled its troops out of Niger.", ("FRA", "yieldsTo", "NER", "asserted"), None),
+    ("withdrawal", "French troops withdrew from Niger.", ("FRA", "yieldsTo", "NER", "asserted"), None),
+    ("withdrawal", "Russian forces pulled back from Kyiv.", ("RUS", "yieldsTo", "UKR", "asserted"), None),
+    ("withdrawal", "The ambassador withdrew from the talks.", None, ("UKR", "yieldsTo", "UKR", "asserted")),
+    ("vocabulary", "The Houthis attacked a British tanker.", ("houthis", "attacks", "GBR", "asserted"), None),
+    ("vocabulary", "Somali pirates seized a Greek freighter.", None, ("GRC", "attacks", "GRC", "asserted")),
     # "an amount in aid": the noun is the light verb's object
     ("light", "Germany pledged 5 billion euros in military aid to Kyiv.", ("DEU", "providesAidTo", "UKR", "asserted"), None),
     ("light", "The US announced $2 billion in new military assistance for Israel.", ("USA", "providesAidTo", "ISR", "asserted"), None),

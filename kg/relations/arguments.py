@@ -86,6 +86,10 @@ def _pobjs(prep: Token) -> list[Token]:
     return [c for c in prep.children if c.dep_ == "pobj"]
 
 
+#: Adverbs the parser leaves where a particle is ("pulled back from X", "moved away from X").
+_PARTICLES = frozenset({"back", "away", "out", "off"})
+
+
 def _preps(token: Token, skip: set[str] = frozenset()) -> list[tuple[str, Token]]:
     """``(preposition, object)`` for the prepositional phrases on ``token`` (also "out at", "away from")."""
     out = []
@@ -102,8 +106,8 @@ def _preps(token: Token, skip: set[str] = frozenset()) -> list[tuple[str, Token]
             for inner in child.children:  # "out of", "away from": a preposition on a preposition
                 if inner.dep_ == "prep":
                     out += [(inner.lower_, p) for p in _pobjs(inner)]
-        elif child.dep_ == "prt":
-            out += [(p, o) for p, o in _preps(child)]
+        elif child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in _PARTICLES):
+            out += [(p, o) for p, o in _preps(child)]  # "pulled back from X"
         elif child.dep_ == "agent":
             continue
     return out

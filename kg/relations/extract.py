@@ -103,7 +103,7 @@ class RelationExtractor:
         preps = cue.preps_of(lemma, verbal)
         if verbal and any(p in cue.blocking_preps.get(lemma, ()) for p, _ in frame.obliques):
             return  # "joined as an observer"
-        if verbal and lemma in cue.verb_particles and not any(c.dep_ == "prt" and c.lower_ in cue.verb_particles[lemma] for c in token.children):
+        if verbal and lemma in cue.verb_particles and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in cue.verb_particles[lemma] for c in token.children):
             return  # "hit out at" is not "hit"
         if verbal and lemma in cue.verb_complements and not _has_complement(token, cue.verb_complements[lemma]):
             return  # "ordered the envoy" without "to leave"
@@ -208,6 +208,10 @@ class RelationExtractor:
             # "fired shells at X", "brokered talks between X and Y", "sent troops from Y to X";
             # "of" only where the cue says so ("makes up half of X")
             obliques += [h for p, h in frame.direct_obliques if p in preps and (p != "of" or "of" in cue.verb_preps.get(lemma, ()))]
+        if required and direct is None and "@force" in required and any(
+                self.lex.noun_kind(a.lemma_.lower(), "force") for a in frame.agents):
+            # "French troops withdrew from Niger": forces withdraw from places
+            return [a for a in self._actors_of(obliques, cue, resolver) if resolver.types.get(a.id) in ("State", "Region")]
         if required:
             if not self._object_ok(direct, required, resolver):
                 return None
