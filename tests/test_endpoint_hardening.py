@@ -86,7 +86,12 @@ def test_query_refuses_deep_nesting_in_one_line(store_folder):
 
 def test_policy_nesting_counted_outside_strings_iris_and_comments():
     assert nesting_depth("ASK { ?s ?p '((((((' } # ((((((((") == 1
-    assert nesting_depth('ASK { ?s <http://x/a(b)> """{{{{""" }') <= 2
+    assert nesting_depth('ASK { ?s <http://x/a(b)> """{{{{""" }') == 2
+    assert nesting_depth("ASK { VALUES ?x { " + "<http://x/Georgia_(country)> " * 300 + "} }") == 3  # IRIs add nothing
+    # what may be an IRI or "less than" followed by code: what it leaves open counts, what it closes does not
+    alternating = "ASK { FILTER(?a<?b&&" + "(" * 100 + "1> <http://x/" + ")" * 100 + "> ) }"
+    hidden = "ASK { FILTER(?a" + "".join("<?b&&" + "(" * 100 + "1> <http://x/" + ")" * 100 + ">" for _ in range(3)) + ") }"
+    assert nesting_depth(alternating) >= 100 and nesting_depth(hidden) > MAX_NESTING
     # '<' read as "less than" ('?o<'x> ...' is a comparison with a string): brackets after it still count
     sneaky = "SELECT * { ?s ?p ?o FILTER(?o<'x> " + "(" * 300 + "1" + ")" * 300 + " ') }"
     assert nesting_depth(sneaky) > MAX_NESTING

@@ -67,9 +67,10 @@ UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.\-]*:|BASE)\s*)*([A-Za-z]+)", re.I)
 
 
-def _readings(text: str) -> tuple[bytearray, bytearray, bytearray]:
+def _readings(text: str, spans: list | None = None) -> tuple[bytearray, bytearray, bytearray]:
     """Three masks over ``text``, one byte a character, following every reading of ``<``:
-    code in some reading; inside an IRI in some reading; inside a string or comment in some reading."""
+    code in some reading; inside an IRI in some reading; inside a string or comment in some reading.
+    The ``(start, end)`` of each IRI (they cannot overlap: an IRI holds no ``<``) go into ``spans``."""
     n = len(text)
     breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
     code = bytearray(n)
@@ -97,6 +98,8 @@ def _readings(text: str) -> tuple[bytearray, bytearray, bytearray]:
             iri = _IRIREF.match(text, at)
             if iri:  # an IRI, or "less than" followed by code: both are followed
                 in_iri[at:iri.end()] = b"\x01" * (iri.end() - at)
+                if spans is not None:
+                    spans.append((at, iri.end()))
                 resume.append(iri.end())
             resume.append(at + 1)
         else:
@@ -138,29 +141,47 @@ MAX_NESTING = 256
 
 
 def nesting_depth(text: str) -> int:
-    """How deep parentheses and braces nest in ``text``, outside strings, IRIs and comments: at most.
+    """How deep parentheses, brackets and braces nest in ``text``, outside strings, IRIs and comments: at most.
 
-    Every reading of ``<`` is followed (:func:`visible_code`); an opening bracket counts when it is
-    code or IRI in any reading, a closing one only when no reading puts it in a string, comment or
-    IRI, so no query nests deeper for Oxigraph than this says.
+    Every reading of ``<`` is followed (:func:`visible_code`), so that no query nests deeper for
+    Oxigraph than this says: an opening bracket counts when it is code in some reading; a closing
+    one only when no reading puts it in a string or comment. What may be an IRI or code (``<…>``
+    after a variable is "less than") counts as code for how deep it goes inside, and for what it
+    leaves open (``<?b&&((1>``), never for what it closes: an IRI such as
+    ``<http://x/Georgia_(country)>`` adds nothing.
 
     >>> nesting_depth("SELECT * { ?s ?p ?o FILTER((?o > 1)) }"), nesting_depth("ASK { ?s ?p '(((' } # (((")
     (3, 1)
+    >>> nesting_depth("ASK { VALUES ?x { " + "<http://x/a_(b)> " * 300 + "} }")
+    3
     """
     n = len(text)
     if not n:
         return 0
-    code, in_iri, in_literal = _readings(text)
-    opens = int.from_bytes(code, "big") | int.from_bytes(in_iri, "big")
-    closes = int.from_bytes(code, "big") & ~(int.from_bytes(in_iri, "big") | int.from_bytes(in_literal, "big"))
-    opens_mask, closes_mask = opens.to_bytes(n, "big"), closes.to_bytes(n, "big")
+    spans: list[tuple[int, int]] = []
+    code, _, in_literal = _readings(text, spans)
+    opens = int.from_bytes(code, "big").to_bytes(n, "big")
+    closes = (int.from_bytes(code, "big") & ~int.from_bytes(in_literal, "big")).to_bytes(n, "big")
+    spans.sort()
+    starts = [start for start, _ in spans]
     depth = deepest = 0
+    open_span, local, peak = None, 0, 0  # the IRI-or-code span the walk is in: its own depth and deepest point
     for match in re.finditer(r"[(){}\[\]]", text):
         at, char = match.start(), match.group()
-        if char in "({[" and opens_mask[at]:
+        if open_span is not None and at >= open_span[1]:
+            depth, open_span = depth + max(0, local), None
+        if open_span is None:
+            index = bisect.bisect_right(starts, at) - 1
+            if index >= 0 and spans[index][0] <= at < spans[index][1]:
+                open_span, local, peak = spans[index], 0, 0
+        if open_span is not None:
+            local += 1 if char in "({[" else -1
+            peak = max(peak, local)
+            deepest = max(deepest, depth + peak)
+        elif char in "({[" and opens[at]:
             depth += 1
             deepest = max(deepest, depth)
-        elif char in ")}]" and closes_mask[at] and depth:
+        elif char in ")}]" and closes[at] and depth:
             depth -= 1
     return deepest
 
