@@ -358,12 +358,14 @@ def _reader_items(kind: str, data: bytes, folder: Path) -> list:
 
 
 @_RANDOM
-@given(data=st.binary(max_size=600), kind=st.sampled_from(["txt", "jsonl", "html", "stdin"]))
+@given(data=st.binary(max_size=600), kind=st.sampled_from(["txt", "jsonl", "html", "stdin", "rss", "warc"]))
 def test_property_random_bytes_never_raise_out_of_a_reader(data, kind, tmp_path):
-    documents, errors = _split(_reader_items(kind, data, tmp_path))
+    items = _reader_items(kind, data, tmp_path)
+    documents, errors = _split(items)
     for document in documents:
         _utf8_clean(document)
     assert all(e.line is None or e.line >= 1 for e in errors)
+    _split(screen(items))  # nor out of the screening that follows every reader
 
 
 @_RANDOM

@@ -54,7 +54,7 @@ def read_feed(raw: bytes, name: str, default_date: str | None = None) -> Iterato
 
     feed = feedparser.parse(raw)
     if not feed.entries:
-        if feed.version:
+        if feed.get("version"):  # an empty input has none (feed.version would raise)
             yield IngestError(name, None, "feed without items, skipped")
         else:
             yield IngestError(name, None, "not an RSS or Atom feed, skipped")
