@@ -192,6 +192,8 @@ def nesting_refusal(text: str, limit: int = MAX_NESTING) -> str | None:
     >>> nesting_refusal("SELECT * WHERE { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }")
     'the query nests 302 levels deep (parentheses, brackets and braces); at most 256 are allowed'
     """
+    if text.count("(") + text.count("{") + text.count("[") <= limit:
+        return None  # no deeper than the brackets it has: the scan is for the rest
     depth = nesting_depth(text)
     if depth > limit:
         return f"the query nests {depth} levels deep (parentheses, brackets and braces); at most {limit} are allowed"
