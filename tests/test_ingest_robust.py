@@ -88,6 +88,14 @@ def test_ingest_robust_hostile_json_line_is_reported_and_the_good_lines_kept(kin
         json.dumps(document.to_dict(), ensure_ascii=False).encode("utf-8")
 
 
+def test_ingest_robust_a_date_that_is_no_day_is_reported_and_ignored():
+    lines = [json.dumps({"id": "a", "text": "Iran said so.", "date": "2020-13-45"}),
+             json.dumps({"id": "b", "text": "Iran said so.", "date": "2021-02-28T10:00:00Z"})]
+    warning, first, second = read_jsonl(lines, "d.jsonl", default_date="2020-01-01")
+    assert str(warning) == "d.jsonl:1: field 'date' is not a date (YYYY-MM-DD), ignored: '2020-13-45'"
+    assert (first.date, second.date) == ("2020-01-01", "2021-02-28")
+
+
 def test_ingest_robust_surrogates_are_replaced_in_every_field():
     line = '{"id": "a\\ud800", "text": "Iran \\udc00 said.", "title": "T\\ud800", "source": "S\\udfff"}'
     (warning, document) = list(read_jsonl([line], "x.jsonl"))

@@ -17,6 +17,7 @@ Named pipes, devices, broken links and link loops are reported, never read.
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import io
@@ -74,15 +75,20 @@ def content_id(text: str) -> str:
 
 
 def normalise_date(value) -> str | None:
-    """``YYYY-MM-DD`` from an ISO date or datetime string, else ``None``.
+    """``YYYY-MM-DD`` from an ISO date or datetime string, else ``None`` (also for no such day).
 
-    >>> normalise_date("2020-10-08T09:00:00Z"), normalise_date("yesterday")
-    ('2020-10-08', None)
+    >>> normalise_date("2020-10-08T09:00:00Z"), normalise_date("yesterday"), normalise_date("2021-02-29")
+    ('2020-10-08', None, None)
     """
     if not isinstance(value, str):
         return None
     match = _DATE.match(value.strip())
-    return "-".join(match.groups()) if match else None
+    if not match:
+        return None
+    try:
+        return datetime.date(*map(int, match.groups())).isoformat()
+    except ValueError:  # 2020-13-45, 0000-00-00: an xsd:date that is no date
+        return None
 
 
 def _field(fields: dict, name: str) -> str | None:
@@ -137,6 +143,8 @@ def _json_document(line: str, name: str, number: int, default_date: str | None) 
     if data.get("id") is not None and (not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool)):
         yield IngestError(name, number, "field 'id' must be a string")
         return
+    if data.get("date") is not None and normalise_date(data["date"]) is None:
+        yield IngestError(name, number, f"field 'date' is not a date (YYYY-MM-DD), ignored: {str(data['date'])[:40]!r}", skipped=False)
     broken = [field for field in _FIELDS if isinstance(data.get(field), str) and _SURROGATE.search(data[field])]
     if broken:
         fields = ", ".join(repr(field) for field in broken)
