@@ -83,6 +83,12 @@ CASES = [
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
     ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
+    # joining something of an organisation is no membership
+    ("membership", "Georgia joined the European Union's sanctions regime.", None, ("GEO", "memberOf", "EU", "asserted")),
+    ("membership", "Ukraine joined the EU's energy market.", None, ("UKR", "memberOf", "EU", "asserted")),
+    ("membership", "Egypt joined the BRICS group.", ("EGY", "memberOf", "BRICS", "asserted"), None),
+    ("event-target", "Russia criticised the delivery of German tanks to Ukraine.", ("RUS", "condemns", "DEU", "asserted"), None),
+    ("event-target", "China condemned the US sale of weapons to Taiwan.", ("CHN", "condemns", "USA", "asserted"), None),
     # withdrawals: forces as subject or object, particles the parser took for a preposition or adverb
     ("withdrawal", "France pulled its troops out of Niger.", ("FRA", "yieldsTo", "NER", "asserted"), None),
     ("withdrawal", "French troops withdrew from Niger.", ("FRA", "yieldsTo", "NER", "asserted"), None),

@@ -473,7 +473,8 @@ class RelationExtractor:
             return True
         if "@party" in required and actors and not self.lex.noun_kind(lemma, "force"):
             return True  # a guest or host is no army: "bases hosting US troops" is no visit
-        if "@org" in required and any(resolver.types.get(a.id) == "Organization" for a in actors):
+        named = dobj.i in resolver.ent_at or self.lex.noun_kind(lemma, "bloc")  # not "the EU's sanctions regime"
+        if "@org" in required and named and any(resolver.types.get(a.id) == "Organization" for a in actors):
             return True
         return False
 
