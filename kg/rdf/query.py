@@ -222,10 +222,10 @@ def explain_syntax_error(message: str, text: str, line_shift: int = 0) -> str:
     ``line_shift`` lines when the query was sent with that many lines (``PREFIX`` declarations)
     in front of the user's text, names an unknown prefix, lists the expected tokens that are words
     or punctuation, and adds a hint for a near-miss: a term the ontology does not declare
-    (``did you mean ir:allyOf?``), a prefix that is not bound, a misspelt keyword.
+    (``did you mean ir:confidence?``), a prefix that is not bound, a misspelt keyword.
 
-    >>> explain_syntax_error('error at 1:27: expected one of "}", [_]', "SELECT * { ?x ir:allyof ?y")
-    'SPARQL syntax error at 1:27, at the end of the query: expected "}"; did you mean ir:allyOf?'
+    >>> explain_syntax_error('error at 1:32: expected one of "}", [_]', "SELECT * { ?x ir:confidance ?y")
+    'SPARQL syntax error at 1:32, at the end of the query: expected "}"; did you mean ir:confidence?'
     >>> explain_syntax_error("error at 4:11: expected one of Prefix not found, [':']", "P\\nP\\nSELECT *\\n{ ?x iir:x ?y }", 2)
     'SPARQL syntax error at 2:11: unknown prefix iir: (pre-bound: ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms, wd); did you mean ir:?'
     """
@@ -275,8 +275,8 @@ def explain_syntax_error(message: str, text: str, line_shift: int = 0) -> str:
 def unknown_terms(text: str) -> list[tuple[str, int, str | None]]:
     """The ``ir:`` names in ``text`` that the ontology in use does not declare: ``(name, offset, nearest term)``.
 
-    >>> unknown_terms("SELECT ?x { ?x ir:allyof irr:AZE ; ir:memberOf ?o ; ir:xyzzy ?z }")
-    [('ir:allyof', 15, 'ir:allyOf'), ('ir:xyzzy', 52, None)]
+    >>> unknown_terms("SELECT ?x { ?x ir:confidance ?c ; ir:modality ir:Asserted ; ir:xyzzy ?z }")
+    [('ir:confidance', 15, 'ir:confidence'), ('ir:xyzzy', 60, None)]
     """
     if "ir" in set(_DECLARED_PREFIX.findall(text)):  # ir: bound to something else by the query itself
         return []

@@ -473,7 +473,7 @@ class RelationExtractor:
             return True
         if "@party" in required and actors and not self.lex.noun_kind(lemma, "force"):
             return True  # a guest or host is no army: "bases hosting US troops" is no visit
-        named = dobj.i in resolver.ent_at or self.lex.noun_kind(lemma, "bloc")  # not "the EU's sanctions regime"
+        named = dobj.i in resolver.ent_at or self.lex.noun_kind(lemma, "bloc")  # not "the EU's trade regime"
         if "@org" in required and named and any(resolver.types.get(a.id) == "Organization" for a in actors):
             return True
         return False

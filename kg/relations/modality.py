@@ -138,7 +138,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
             if head.lower_ == "against":
                 hypothetical = True  # "warned X against sending troops", "voted against joining": opposed, not done
             elif head.lower_ == "without" or (head.lower_ == "of" and "instead" in (head.head.lower_, *(c.lower_ for c in head.children))):
-                negated = True  # "instead of imposing sanctions", "without consulting X"
+                negated = True  # "instead of imposing an embargo", "without consulting X"
         head_lemma = head.lemma_.lower()
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
