@@ -347,6 +347,23 @@ def test_graphml_export_is_valid_xml_whatever_the_labels():
     assert "x\ufffd\ufffd\ufffd\ufffd\ufffd" in back.nodes
 
 
+def test_graphml_export_of_a_store_is_valid_xml(tmp_path):
+    """`kg export --format graphml` of a store whose labels hold U+FFFE and U+FFFF (a store written before ingest cleaned them)."""
+    from kg.rdf.store import export_store
+
+    def extract(documents):
+        for d in documents:
+            yield Extraction(d, (Entity(d.id, "ARM", "State", "Armenia\ufffe\uffff", (Mention("Armenia", 0, 7),)),
+                                 Entity(d.id, "AZE", "State", "Azerbaijan", (Mention("Azerbaijan", 17, 27),))),
+                             (Relation(d.id, "ARM", "accuses", "AZE", evidence=Evidence("Armenia\uffff accused", 0, 7)),))
+
+    store = open_store(tmp_path / "store")
+    build_store(store, [Document("d1", "Armenia accused Azerbaijan.", "2020-10-08")], extract)
+    export_store(store, tmp_path / "graph.graphml", "graphml")
+    xml.dom.minidom.parse(str(tmp_path / "graph.graphml"))  # raises on invalid XML
+    assert nx.read_graphml(tmp_path / "graph.graphml").nodes["ARM"]["label"] == "Armenia\ufffd\ufffd"
+
+
 # -- property tests: random bytes and random JSON values to every reader ----------
 
 _JSON_VALUES = st.recursive(
