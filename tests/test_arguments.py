@@ -83,6 +83,14 @@ CASES = [
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),
     ("vocabulary", "France intercepted a Russian cargo ship.", ("FRA", "coerces", "RUS", "asserted"), None),
+    # "X and Y are in talks": the copula's subjects act on each other
+    ("copula", "Ankara and Damascus are in talks to normalise relations.", ("TUR", "talksWith", "SYR", "asserted"), None),
+    ("copula", "Armenia and Azerbaijan remain at war.", ("ARM", "conflictWith", "AZE", "asserted"), None),
+    ("copula", "Peru and Chile are not in talks.", ("PER", "talksWith", "CHL", "negated"), ("PER", "talksWith", "CHL", "asserted")),
+    # a verb with a required object and prepositional objects takes either
+    ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
+    ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
+    ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
     # joining something of an organisation is no membership
     ("membership", "Georgia joined the European Union's sanctions regime.", None, ("GEO", "memberOf", "EU", "asserted")),
     ("membership", "Ukraine joined the EU's energy market.", None, ("UKR", "memberOf", "EU", "asserted")),

@@ -134,6 +134,11 @@ class RelationExtractor:
         objects = self._objects(frame, cue, lemma, preps, subjects, resolver, skip=holders)
         if objects is None:
             return
+        if not subjects and not objects and symmetric and frame.clause is not None and frame.clause.lemma_.lower() in ("be", "remain"):
+            # "X and Y are in talks", "the two remain at war": the subjects of the copula act on each other
+            subjects = _unique([a for t in frame.clause_agents for a in resolver.actors(t)])
+            if len(subjects) >= 2:
+                frame.anchor = frame.clause
         if not subjects and (symmetric or cue.clause_agents) and objects:
             # "X agreed on a deal in a phone call with Y" (a partner named; not "recalled envoys for consultations")
             subjects = _unique([a for t in frame.clause_agents for a in resolver.actors(t)])
@@ -197,8 +202,9 @@ class RelationExtractor:
         """The object actors of a frame (none of ``skip``); ``None`` when the cue's reading does not hold (a
         required object is missing)."""
         verbal = frame.kind == "verb"
-        required = cue.verb_objects.get(lemma) if verbal else None
         direct = frame.direct
+        # a verb whose object is optional takes a listed object or its prepositions: "shot down a jet", "shot at X"
+        required = cue.verb_objects.get(lemma) if verbal and (direct is not None or lemma not in cue.optional_objects) else None
         if required and frame.dative is not None and not self._object_ok(direct, required, resolver):
             direct = frame.dative  # "gave the envoy 72 hours to leave"
         direct_actors = resolver.actors(direct) if direct is not None else []

@@ -65,6 +65,7 @@ class Cue:
     #: a region or mission as object also stands for the state it lies in: "all", or "undisputed" (a
     #: deployment to a disputed region is no deployment to the state that holds it)
     lift_places: str | None = None
+    optional_objects: frozenset[str] = frozenset()  # verbs whose listed objects apply only when they have one
     object_place: bool = False  # a required object without an owner stands for the state it lies in
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
     purpose_objects: bool = False
@@ -166,6 +167,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 adjectives=frozenset(data.get("adjectives", ())),
                 lift_places=data.get("lift_places") or None,
                 object_place=bool(data.get("object_place", False)),
+                optional_objects=frozenset(data.get("optional_objects", ())),
                 purpose_objects=bool(data.get("purpose_objects", False)),
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
                 examples=tuple(data.get("examples", ())),
