@@ -177,6 +177,19 @@ def test_ingest_robust_pathological_text_is_read_in_linear_time(kind, tmp_path):
     assert document.text.startswith("Iran said so.")
 
 
+def test_ingest_robust_feed_with_surrogate_character_references_is_read(tmp_path):
+    """feedparser turned &#xD800; into a character it could not encode, and raised out of the reader."""
+    path = tmp_path / "desk.rss"
+    path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>'
+                     b"<item><title>Iran &#xD800; said &#55296;</title><link>https://desk.example/&#xdfff;</link>"
+                     b"<description>Iran condemned the strike.</description></item></channel></rss>")
+    documents, errors = _split(read_path(path))
+    (document,) = documents
+    assert document.title == "Iran \ufffd said \ufffd" and document.text.endswith("Iran condemned the strike.")
+    assert all(not e.skipped for e in errors)
+    _utf8_clean(document)
+
+
 # -- item 3: a long document's part ids and a later document's id --------------
 
 

@@ -21,6 +21,7 @@ publication (else update) date as date, and the feed's title as source.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from typing import Iterator
 
@@ -30,6 +31,19 @@ from kg.ingest.html import html_to_document_fields
 from kg.records import Document
 
 __all__ = ["read_feed"]
+
+# a character reference to a surrogate (&#xD800;, &#55296;): feedparser turns it into a character it
+# then fails to encode (UnicodeEncodeError out of feedparser.parse); it is read as U+FFFD instead
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7]\d{3});")
+
+
+def _no_surrogate_refs(raw: bytes) -> bytes:
+    def replace(match: re.Match) -> bytes:
+        body = match.group(0)[2:-1]
+        number = int(body[1:], 16) if body[:1] in (b"x", b"X") else int(body)
+        return b"&#xFFFD;" if 0xD800 <= number <= 0xDFFF else match.group(0)
+
+    return _SURROGATE_REF.sub(replace, raw)
 
 
 def _text(detail) -> str:
@@ -52,7 +66,11 @@ def read_feed(raw: bytes, name: str, default_date: str | None = None) -> Iterato
     """One document per item of the feed ``raw``; an error if it is no feed, a warning if it is damaged."""
     import feedparser
 
-    feed = feedparser.parse(raw)
+    try:
+        feed = feedparser.parse(_no_surrogate_refs(raw))
+    except (ValueError, UnicodeError, RecursionError) as error:  # never expected: the last guard
+        yield IngestError(name, None, f"unreadable feed ({error}), skipped")
+        return
     if not feed.entries:
         if feed.get("version"):  # an empty input has none (feed.version would raise)
             yield IngestError(name, None, "feed without items, skipped")
@@ -76,7 +94,7 @@ def read_feed(raw: bytes, name: str, default_date: str | None = None) -> Iterato
         key = entry.get("id") or entry.get("link") or text
         fields = {
             "text": text,
-            "id": "item-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12],
+            "id": "item-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12],
             "title": title or None,
             "url": entry.get("link"),
             "source": source,
