@@ -145,6 +145,14 @@ def test_ingest_robust_utf16_utf32_and_byte_order_marks_are_decoded(encoding, tm
         ("good-1", GOOD[0]["text"]), ("ü", "Zürich hosted the talks."), ("b", "Côte d'Ivoire and Mali met.")]
 
 
+def test_ingest_robust_nul_bytes_after_a_good_first_line_are_not_utf16(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(_jsonl(json.dumps(GOOD[0])).encode() + b"\x00A" * 300 + b"\n" + json.dumps(GOOD[1]).encode() + b"\n")
+    documents, errors = _split(read_path(path))
+    assert [d.id for d in documents] == ["good-1", "good-2"]
+    assert [(e.line, e.message) for e in errors] == [(2, "300 NUL bytes removed"), (2, "invalid JSON: Expecting value")]
+
+
 def test_ingest_robust_a_binary_file_is_still_binary(tmp_path):
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     (tmp_path / "data.jsonl").write_bytes(bytes(range(256)) * 4)

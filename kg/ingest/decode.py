@@ -68,10 +68,11 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
             return encoding, len(bom)
     even, odd = head[0::2], head[1::2]
     if len(head) >= 4 and not len(head) % 2:
-        # ASCII text in UTF-16 without a byte order mark: a NUL in every other byte, none in the others
-        if odd.count(0) >= 0.4 * len(odd) and even.count(0) <= 0.02 * len(even):
+        # ASCII text in UTF-16 without a byte order mark: a NUL in every other byte (the first pair
+        # included, so that a UTF-8 file that starts with text is never taken for one), none in the others
+        if head[1] == 0 != head[0] and odd.count(0) >= 0.4 * len(odd) and even.count(0) <= 0.02 * len(even):
             return "utf-16-le", 0
-        if even.count(0) >= 0.4 * len(even) and odd.count(0) <= 0.02 * len(odd):
+        if head[0] == 0 != head[1] and even.count(0) >= 0.4 * len(even) and odd.count(0) <= 0.02 * len(odd):
             return "utf-16-be", 0
     return "utf-8", 0
 
