@@ -269,7 +269,8 @@ class RelationExtractor:
             lifted = []
             for actor in actors:
                 info = self.gaz.entries.get(actor.id)
-                placed = info is not None and info.type in ("Region", "Other") and len(info.located_in) == 1 and (
+                kinds = ("Region",) if cue.lift_places == "regions" else ("Region", "Other")
+                placed = info is not None and info.type in kinds and len(info.located_in) == 1 and (
                     cue.lift_places == "all" or not info.claimed_by)
                 if not placed or info.type == "Region":
                     lifted.append(actor)

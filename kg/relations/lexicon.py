@@ -64,7 +64,7 @@ class Cue:
     adjectives: frozenset[str] = frozenset()
     #: a region or mission as object also stands for the state it lies in: "all", or "undisputed" (a
     #: deployment to a disputed region is no deployment to the state that holds it)
-    lift_places: str | None = None
+    lift_places: str | None = None  # "all", "undisputed" (regions and missions to their state), "regions" (undisputed regions only)
     optional_objects: frozenset[str] = frozenset()  # verbs whose listed objects apply only when they have one
     object_place: bool = False  # a required object without an owner stands for the state it lies in
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
