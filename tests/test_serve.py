@@ -175,7 +175,7 @@ def test_serve_cli_starts_answers_and_stops_its_oxigraph(store_folder):
                 time.sleep(0.1)
         assert status == 200 and "resource/RUS" in body.decode()
         children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 1  # oxigraph serve-read-only
+        assert len(children) == 1  # the SPARQL process (python -m kg.serve.worker)
         process.send_signal(signal.SIGINT)
         assert process.wait(20) == 0
         for _ in range(50):
