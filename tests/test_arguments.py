@@ -93,6 +93,9 @@ CASES = [
     ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
     ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
     ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
+    # backing a state's integrity, sovereignty or candidacy backs the state
+    ("event-target", "Tehran supports Syria's territorial integrity.", ("IRN", "supports", "SYR", "asserted"), None),
+    ("event-target", "India supports Brazil's candidacy.", ("IND", "supports", "BRA", "asserted"), None),
     # joining something of an organisation is no membership
     ("membership", "Georgia joined the European Union's sanctions regime.", None, ("GEO", "memberOf", "EU", "asserted")),
     ("membership", "Ukraine joined the EU's energy market.", None, ("UKR", "memberOf", "EU", "asserted")),
