@@ -93,6 +93,9 @@ CASES = [
     ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
     ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
     ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
+    # an agentless passive expulsion was done by the state the envoy was posted to
+    ("passive", "Mexico's ambassador to Peru was expelled on Monday.", ("PER", "severRelationsWith", "MEX", "asserted"), None),
+    ("passive", "The Russian ambassador in Tallinn was expelled.", ("EST", "severRelationsWith", "RUS", "asserted"), None),
     # backing a state's integrity, sovereignty or candidacy backs the state
     ("event-target", "Tehran supports Syria's territorial integrity.", ("IRN", "supports", "SYR", "asserted"), None),
     ("event-target", "India supports Brazil's candidacy.", ("IND", "supports", "BRA", "asserted"), None),

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from kg.records import Evidence, Relation
 from kg.relations.actors import RECIPROCAL, Actor, ActorResolver, unique_actors as _unique
-from kg.relations.arguments import Frame, frame_of, relative_frames
+from kg.relations.arguments import Frame, frame_of, passive, relative_frames
 from kg.relations.dates import event_date
 from kg.relations.lexicon import Cue, Lexicon
 from kg.relations.modality import Modality, modality_of
@@ -112,6 +112,10 @@ class RelationExtractor:
             # "Russian peacekeepers deployed in Karabakh": whose forces they are deployed them
             subjects = _unique(resolver.modifier_actors(frame.direct, 0))
         subjects = subjects or _unique([a for t in frame.fallback_agents for a in resolver.actors(t)])
+        if not subjects and verbal and lemma in cue.passive_hosts and frame.direct is not None and passive(token):
+            # "Mexico's ambassador to Peru was expelled": the state the envoy was posted to did it
+            posts = [h for p, h in frame.direct_obliques if p in cue.passive_hosts[lemma]]
+            subjects = _unique([Actor(resolver.state_of(a.id), a.certainty * 0.8) for t in posts for a in resolver.actors(t)])
         if not subjects and cue.crowd_subjects:
             # "thousands of Iranians rallied", "Chinese students marched": the crowd's state
             crowd = [t for a in frame.agents for t in [a, *(p for c in a.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children)]]

@@ -66,6 +66,7 @@ class Cue:
     #: deployment to a disputed region is no deployment to the state that holds it)
     lift_places: str | None = None  # "all", "undisputed" (regions and missions to their state), "regions" (undisputed regions only)
     optional_objects: frozenset[str] = frozenset()  # verbs whose listed objects apply only when they have one
+    passive_hosts: dict[str, list[str]] = field(default_factory=dict)  # agentless passive: the post's state acts
     object_place: bool = False  # a required object without an owner stands for the state it lies in
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
     purpose_objects: bool = False
@@ -167,6 +168,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 adjectives=frozenset(data.get("adjectives", ())),
                 lift_places=data.get("lift_places") or None,
                 object_place=bool(data.get("object_place", False)),
+                passive_hosts=data.get("passive_hosts", {}),
                 optional_objects=frozenset(data.get("optional_objects", ())),
                 purpose_objects=bool(data.get("purpose_objects", False)),
                 holder_modifiers=bool(data.get("holder_modifiers", False)),
