@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kg.ingest import read_path
 from kg.settings import Settings
 
 TESTS = Path(__file__).parent
 EVAL = TESTS.parent / "eval"  # copies of shared/eval, so that a fresh clone runs the accuracy gates
+
+# Property tests draw the same examples on every run (CI never fails on a new draw); set
+# HYPOTHESIS_PROFILE=explore to search afresh, and keep what it finds as a test of its own.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser):
