@@ -93,6 +93,10 @@ CASES = [
     ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
     ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
     ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
+    # one phrase with a possessor is one side, not two; two possessors are two
+    ("sides", "Russia's Wagner Group mercenaries are fighting alongside Malian troops.", None, ("RUS", "conflictWith", "wagner-group", "asserted")),
+    ("sides", "Iran's Quds Force fighters are fighting in Syria.", None, ("IRN", "conflictWith", "quds-force", "asserted")),
+    ("sides", "Russia's and Ukraine's delegations met in Istanbul.", ("RUS", "talksWith", "UKR", "asserted"), None),
     # an agentless passive expulsion was done by the state the envoy was posted to
     ("passive", "Mexico's ambassador to Peru was expelled on Monday.", ("PER", "severRelationsWith", "MEX", "asserted"), None),
     ("passive", "The Russian ambassador in Tallinn was expelled.", ("EST", "severRelationsWith", "RUS", "asserted"), None),

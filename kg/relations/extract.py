@@ -176,6 +176,8 @@ class RelationExtractor:
             return
         if not objects:
             if reciprocal or (symmetric and self._reciprocal_reading(frame, cue, lemma)):
+                if len(subjects) >= 2 and _one_owned_party(frame.agents):
+                    return  # "Russia's Wagner mercenaries are fighting": one side, not two
                 if len(subjects) >= 2:
                     yield from self._pairs(frame, cue, subjects, resolver, date, both=not symmetric)
                     return
@@ -656,3 +658,11 @@ def _apposed_clause(noun: Token) -> Token | None:
     if noun.dep_ == "appos" and noun.head.dep_ == "dobj" and noun.head.head.pos_ in ("VERB", "AUX"):
         return noun.head.head
     return None
+
+
+def _one_owned_party(agents: list[Token]) -> bool:
+    """A single agent phrase with a possessor ("Russia's Wagner mercenaries") names one party and its owner."""
+    if len(agents) != 1 or agents[0].conjuncts:
+        return False
+    owners = [c for c in agents[0].children if c.dep_ == "poss"]
+    return len(owners) == 1 and not owners[0].conjuncts
