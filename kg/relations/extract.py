@@ -19,7 +19,7 @@ from kg.records import Evidence, Relation
 from kg.relations.actors import RECIPROCAL, Actor, ActorResolver, unique_actors as _unique
 from kg.relations.arguments import Frame, frame_of, passive, relative_frames
 from kg.relations.dates import event_date
-from kg.relations.lexicon import Cue, Lexicon
+from kg.relations.lexicon import Cue, Lexicon, lemma_of
 from kg.relations.modality import Modality, modality_of
 from kg.relations.roles import find_roles
 from kg.resolve.tables import Gazetteer
@@ -62,7 +62,7 @@ class RelationExtractor:
         resolver.past = {r.person: r.of for r in roles if not r.current}
         for token in doc:
             for cue, kind in self.cues(token):
-                lemma = token.lemma_.lower()
+                lemma = lemma_of(token)
                 frames = [frame_of(token, kind, of_is_patient="of" in cue.preps_of(lemma, kind == "verb"), light=self.light)]
                 if kind == "noun":
                     frames += relative_frames(token, self.light)
@@ -76,7 +76,7 @@ class RelationExtractor:
 
     def cues(self, token: Token) -> list[tuple[Cue, str]]:
         """The cue classes ``token`` signals, each with the kind of frame to read it as."""
-        lemma = token.lemma_.lower()
+        lemma = lemma_of(token)
         adjectives = self.lex.cues_for(token.lower_, "adjective") or self.lex.cues_for(lemma, "adjective")
         if adjectives and token.dep_ in ("amod", "compound", "acl", "acomp"):
             return [(cue, "adjective") for cue in adjectives]
@@ -97,7 +97,7 @@ class RelationExtractor:
     # -- one frame -------------------------------------------------------------
     def _from_frame(self, frame: Frame, cue: Cue, resolver: ActorResolver, date: str | None):
         token = frame.cue
-        lemma = token.lemma_.lower()
+        lemma = lemma_of(token)
         verbal = frame.kind == "verb"
         symmetric = self.predicates[cue.predicate].symmetric
         preps = cue.preps_of(lemma, verbal)

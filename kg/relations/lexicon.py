@@ -137,6 +137,24 @@ class Lexicon:
         return next((kind for kind, lemmas in self.speech.items() if lemma in lemmas), None)
 
 
+_SIBILANT_ENDS = ("s", "x", "z", "ch", "sh")
+
+
+def lemma_of(token) -> str:
+    """A token's lemma, mended where the rule lemmatizer cuts a silent e off a verb ("hopes" -> "hop").
+
+    >>> class T: lemma_, lower_, tag_ = "hop", "hopes", "VBZ"
+    >>> lemma_of(T)
+    'hope'
+    """
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    if (token.tag_ == "VBZ" and lower.endswith("es") and lower[:-1] == lemma + "e"
+            and lemma[-1:] not in "aeiouy" and not lemma.endswith(_SIBILANT_ENDS)):
+        return lower[:-1]
+    return lemma
+
+
 def _read_cues(path: Path, lexicon: Lexicon) -> None:
     with open(path, encoding="utf-8") as stream:
         for line in stream:

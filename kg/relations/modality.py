@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from kg.relations.lexicon import Lexicon
+from kg.relations.lexicon import Lexicon, lemma_of
 
 __all__ = ["Modality", "modality_of"]
 
@@ -85,7 +85,7 @@ def _future(token: Token, lex: Lexicon) -> bool:
     """'will cut', 'is going to cut', 'is about to cut', 'is set to cut'."""
     if any(c.dep_ == "aux" and c.lower_ in lex.modality["future"] for c in token.children):
         return True
-    return token.dep_ == "xcomp" and token.head.lemma_.lower() in lex.modality["imminent"]
+    return token.dep_ == "xcomp" and lemma_of(token.head) in lex.modality["imminent"]
 
 
 def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, performative: str | None = None,
@@ -112,9 +112,9 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
             negated = True
         own_polarity = _contrasted(token)
         modal = _modal(token, lex)
-        announced = token.dep_ == "ccomp" and lex.speech_kind(token.head.lemma_.lower()) in ("report", "claim")
+        announced = token.dep_ == "ccomp" and lex.speech_kind(lemma_of(token.head)) in ("report", "claim")
         if modal:
-            reported = modal in ("would", "could") and token.dep_ == "ccomp" and _past(token.head) and lex.speech_kind(token.head.lemma_.lower())
+            reported = modal in ("would", "could") and token.dep_ == "ccomp" and _past(token.head) and lex.speech_kind(lemma_of(token.head))
             if not (modal == "would" and reported and performative):
                 hypothetical = True  # "would" after a past speech verb is a reported future ("said it would cut ties")
         if _future(token, lex) and not (performative == "decision" or (performative and announced)):
@@ -126,7 +126,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
             break
         particle = next((c.lower_ for c in head.children if c.dep_ == "prt"), "")
         if token.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and (
-                head.lemma_.lower() in lex.modality["cancel"] or f"{head.lemma_.lower()} {particle}" in lex.modality["cancel"]):
+                lemma_of(head) in lex.modality["cancel"] or f"{lemma_of(head)} {particle}" in lex.modality["cancel"]):
             negated = True  # "cancelled a planned meeting", "the talks were called off"
         if token.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in token.children):
             # "twelve days after a bomber killed 40 policemen": presupposed background
@@ -139,11 +139,11 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                 hypothetical = True  # "warned X against sending troops", "voted against joining": opposed, not done
             elif head.lower_ == "without" or (head.lower_ == "of" and "instead" in (head.head.lower_, *(c.lower_ for c in head.children))):
                 negated = True  # "instead of imposing an embargo", "without consulting X"
-        head_lemma = head.lemma_.lower()
+        head_lemma = lemma_of(head)
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
-            kind = lex.speech_kind(governor.lemma_.lower())
-            if kind == "report" and governor.dep_ == "advcl" and lex.speech_kind(governor.head.lemma_.lower()) == "factive":
+            kind = lex.speech_kind(lemma_of(governor))
+            if kind == "report" and governor.dep_ == "advcl" and lex.speech_kind(lemma_of(governor.head)) == "factive":
                 kind = None  # "confirmed the strike, saying X fired ...": what is confirmed is a fact
             if kind == "deny" and not negated and not (token.dep_ == "ccomp" and token.i < governor.i) and token.dep_ != "advcl":
                 # "denied the report, saying X ...": the participle is the speaker's own claim, not what is denied
