@@ -47,6 +47,10 @@ def test_relations_cue_examples(pipeline, cue, number, example):
         ("Chile did not sign the treaty but supported Peru.", ("CHL", "supports", "PER", "asserted"), ("CHL", "supports", "PER", "negated")),
         ("Ghana did not attend the summit and instead condemned Togo.", ("GHA", "condemns", "TGO", "asserted"), ("GHA", "condemns", "TGO", "negated")),
         ("Chile did not sign the treaty and did not support Peru.", ("CHL", "supports", "PER", "negated"), ("CHL", "supports", "PER", "asserted")),
+        # "according to X" makes X's claim, unless X is the actor
+        ("According to Syria, Israeli jets struck a base in Homs.", ("ISR", "attacks", "SYR", "claimed"), ("ISR", "attacks", "SYR", "asserted")),
+        ("Chile attacked Peruvian border posts, according to Bolivian officials.", ("CHL", "attacks", "PER", "claimed"), ("CHL", "attacks", "PER", "asserted")),
+        ("According to Israel, Israeli jets struck a base in Syria.", ("ISR", "attacks", "SYR", "asserted"), ("ISR", "attacks", "SYR", "claimed")),
         # "hopes" is "hope", not "hop": what is hoped for is not done
         ("Ukraine hopes to join the European Union.", ("UKR", "memberOf", "EU", "hypothetical"), ("UKR", "memberOf", "EU", "asserted")),
         ("Georgia hopes to sign a trade deal with Turkey.", None, ("GEO", "signsAgreementWith", "TUR", "asserted")),

@@ -111,6 +111,9 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         if _negated(token, lex) and not own_polarity:
             negated = True
         own_polarity = _contrasted(token)
+        source = _according_to(token) if claimed is None and token.pos_ in ("VERB", "AUX") else None
+        if source is not None and (speakers := set(speaker_ids(source))) and not speakers & subject_ids:
+            claimed, reported = source, True  # "According to Syria, Israeli jets struck ..."
         modal = _modal(token, lex)
         announced = token.dep_ == "ccomp" and lex.speech_kind(lemma_of(token.head)) in ("report", "claim")
         if modal:
@@ -180,6 +183,14 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
     if unattributed:
         return Modality("claimed")
     return Modality("asserted")
+
+
+def _according_to(verb: Token) -> Token | None:
+    """The source of "according to X" (or "citing X") on a clause."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "according":
+            return next((p for to in child.children if to.lower_ == "to" for p in to.children if p.dep_ == "pobj"), None)
+    return None
 
 
 def _speaker(verb: Token) -> Token | None:
