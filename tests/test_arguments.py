@@ -81,6 +81,8 @@ CASES = [
     ("place", "Russia shelled villages in eastern Ukraine.", ("RUS", "attacks", "UKR", "asserted"), None),
     ("place", "Azerbaijan shelled positions in Nagorno-Karabakh.", ("AZE", "attacks", "nagorno-karabakh", "asserted"), ("AZE", "attacks", "ARM", "asserted")),
     ("place", "Israel struck Hezbollah targets in Lebanon.", ("ISR", "attacks", "hezbollah", "asserted"), None),
+    ("place", "Israeli jets struck a base near Damascus.", ("ISR", "attacks", "SYR", "asserted"), None),
+    ("place", "Russian drones hit a depot outside Kyiv.", ("RUS", "attacks", "UKR", "asserted"), None),
     ("place", "Two Ukrainian soldiers were killed in Russian shelling of Kharkiv.", ("RUS", "attacks", "UKR", "asserted"), None),
     ("place", "Azerbaijan shelled Stepanakert.", ("AZE", "attacks", "stepanakert", "asserted"), ("AZE", "attacks", "ARM", "asserted")),
     ("vocabulary", "The US Navy seized an Iranian weapons shipment.", ("USA", "coerces", "IRN", "asserted"), None),

@@ -289,7 +289,7 @@ class RelationExtractor:
         """The state a struck thing without an owner lies in: "struck targets in southern Lebanon"; a
         disputed region stands for no state but itself ("shelled positions in Nagorno-Karabakh")."""
         exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
-        places = [h for p, h in (*frame.direct_obliques, *frame.obliques) if p == "in"]
+        places = [h for p, h in (*frame.direct_obliques, *frame.obliques) if p in ("in", "near", "outside", "around")]
         found = []
         for actor in (a for t in places for a in resolver.actors(t)):
             info = self.gaz.entries.get(actor.id)
