@@ -49,7 +49,7 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _summary(name: str, total: int, passed: Counter, types: Counter) -> IngestError | None:
@@ -63,7 +63,7 @@ def _summary(name: str, total: int, passed: Counter, types: Counter) -> IngestEr
         else:
             parts.append(_plural(count, kind))
     skipped = sum(passed.values())
-    return IngestError(name, None, f"{_plural(skipped, 'record')} of {total} passed over: {', '.join(parts)}", skipped=False)
+    return IngestError(name, None, f"{_plural(skipped, 'record')} of {total:,} passed over: {', '.join(parts)}", skipped=False)
 
 
 def _archive_start(stream: IO[bytes]) -> bytes:
