@@ -12,6 +12,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,44 @@ def test_a_killed_export_leaves_the_old_file(reference, tmp_path):
     finished = runner.invoke(app, ["export", str(reference[0]), "-o", str(output), "--format", "ttl"])
     assert finished.exit_code == 0, finished.output
     assert output.read_text(encoding="utf-8").startswith("@prefix")
+
+
+def _alive(process) -> bool:
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.slow
+def test_a_killed_build_takes_its_workers_fork_server_and_resource_tracker_along(corpus, tmp_path):
+    """Only the build is killed (not its process group): every process it started ends within seconds.
+
+    Before: the resource tracker, the fork server and both workers ran on (430 MB) until killed by hand.
+    """
+    psutil = pytest.importorskip("psutil")
+    command = [sys.executable, "-c", "from kg.cli import app; app()",
+               *_build_args(corpus, tmp_path / "store", tmp_path / "errors.jsonl", processes=2)]
+    build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: dict[int, object] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while len(started) < 4 and build.poll() is None and time.monotonic() < deadline:
+            for child in psutil.Process(build.pid).children(recursive=True):
+                started.setdefault(child.pid, child)  # tracker, fork server, two workers
+            time.sleep(0.05)
+        assert len(started) >= 4, f"the build started {len(started)} processes (exit {build.poll()})"
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in started.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [" ".join(p.cmdline())[:100] for p in started.values() if _alive(p)]
+        assert not left, f"still running after the build was killed: {left}"
+    finally:
+        build.kill()
+        for process in started.values():
+            if _alive(process):
+                process.kill()

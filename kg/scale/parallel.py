@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, Sequence, TypeVar
@@ -62,7 +63,29 @@ def extract_partition(documents: Sequence[Document], settings: Settings) -> list
     return list(load_pipeline(settings).extract_many(documents, n_process=1))
 
 
+def _exit_with_parent() -> None:
+    """End this worker as soon as the process that started it ends, however it ends (``kill -9`` too).
+
+    A worker otherwise outlives a killed build: it waits for work on a queue
+    whose write end it holds itself, and keeps the fork server (which lives
+    as long as any worker) and the resource tracker (as long as anyone holds
+    its pipe) alive with it. The parent's sentinel is a pipe that only the
+    parent writes to, so it reads end-of-file the moment the parent is gone,
+    whether this worker was forked by the fork server or spawned.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - not started by multiprocessing
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-exit-with-parent", daemon=True).start()
+
+
 def _start_worker(settings: Settings) -> None:
+    _exit_with_parent()
     # Ctrl-C reaches the whole process group: the parent stops the build, the workers finish quietly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from kg.nlp import load_pipeline
