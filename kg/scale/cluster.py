@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,14 +104,17 @@ def _client(address: str, workers: int | None):
     from dask.distributed import Client, LocalCluster
 
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers or default_processes(),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        with warnings.catch_warnings():
+            # the scheduler's HTTP endpoint moves to a free port when 8787 is taken; not the user's concern
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            cluster = LocalCluster(
+                n_workers=workers or default_processes(),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         return Client(cluster), cluster
     return Client(address), None
 
