@@ -221,6 +221,7 @@ def test_serve_hang_ups_leave_no_traceback_in_the_log(served, capfd, caplog):
 
 WRITER = """
 import sys
+import time
 from kg.graph import KnowledgeGraph
 from kg.rdf.store import flush_store, open_store, write_graph
 
@@ -231,6 +232,7 @@ for batch in range(int(sys.argv[2])):
     rows = [(f"b{batch}-{i}", "2020-10-08", f"E{batch}x{i}", "allyOf", f"F{batch}x{i}") for i in range(10)]
     write_graph(store, KnowledgeGraph.from_rows(rows))
     flush_store(store)  # one SST a batch: RocksDB compacts them and deletes the old files
+    time.sleep(0.08)  # a build's pace: readers on a loaded machine still see batches between the first and last
 print("done", flush=True)
 """
 
