@@ -144,7 +144,7 @@ def extract(
     model: Optional[str] = ModelOption,
     languages: Optional[str] = LanguagesOption,
     batch_size: Optional[int] = typer.Option(None, "--batch-size"),
-    processes: Optional[int] = typer.Option(None, "--processes", help="Worker processes for nlp.pipe."),
+    processes: Optional[int] = typer.Option(None, "--processes", help="Worker processes (as kg build's)."),
 ):
     """Extract entities and relations as JSON Lines (the contract of DESIGN.md)."""
     from kg.ingest import normalise_date
@@ -155,7 +155,14 @@ def extract(
     pipeline = _pipeline(settings)
     count = 0
     with _ingest_report(errors_file) as report, _atomic_output(output) as stream:
-        for extraction in pipeline.extract_many(_documents(inputs, date, report, languages=settings.languages)):
+        documents = _documents(inputs, date, report, languages=settings.languages)
+        if settings.processes > 1:  # kg build's worker pool: bounded batches, workers end with this process
+            from kg.scale.parallel import extract_parallel
+
+            extractions = extract_parallel(documents, settings, processes=settings.processes)
+        else:
+            extractions = pipeline.extract_many(documents)
+        for extraction in extractions:
             for record in extraction.records():
                 stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

@@ -183,3 +183,18 @@ def test_scale_bench_measures_builds_in_fresh_processes():
     assert result.single.rss_parent > 50 * 2**20  # the model loaded in the building process itself
     assert result.multi.rss_worker > 50 * 2**20 and result.multi.rss_parent < result.single.rss_parent
     assert result.speedup > 0 and all(r > 0 for r in result.rss_ratio())
+
+
+@pytest.mark.model
+def test_scale_cli_extract_with_processes_writes_the_serial_records(tmp_path):
+    """``kg extract --processes 2`` runs kg build's worker pool (bounded batches): the same lines as one process."""
+    from kg.data import data_path
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(data_path("examples.jsonl").read_text(encoding="utf-8").splitlines()[:6]) + "\n", encoding="utf-8")
+    serial = runner.invoke(app, ["extract", str(corpus), "-o", str(tmp_path / "one.jsonl")])
+    parallel = runner.invoke(app, ["extract", str(corpus), "-o", str(tmp_path / "two.jsonl"), "--processes", "2", "--batch-size", "2"])
+    assert serial.exit_code == 0 and parallel.exit_code == 0, serial.output + parallel.output
+    one = (tmp_path / "one.jsonl").read_text(encoding="utf-8")
+    assert one.count('"kind": "relation"') > 6
+    assert (tmp_path / "two.jsonl").read_text(encoding="utf-8") == one
