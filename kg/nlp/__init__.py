@@ -175,7 +175,7 @@ class Pipeline:
         pairs = ((self._doc(d), d) for d in documents)
         size = batch_size or self.settings.batch_size
         n_process = n_process or self.settings.processes
-        if n_process > 1:  # spaCy's own processes (kg extract --processes): their batches are spaCy's
+        if n_process > 1:  # spaCy's own processes (API callers only; the CLI uses kg.scale.parallel): spaCy's batches
             for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=size, n_process=n_process):
                 yield doc_to_extraction(doc, document)
             return
