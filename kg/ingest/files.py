@@ -194,6 +194,15 @@ def _binary(head: bytes, jsonl: bool = False) -> bool:
     return not (jsonl and _json_object_in(head))
 
 
+def _streamed(path: Path, name: str, default_date, reader):
+    """The documents ``reader`` streams from the file's bytes; an unreadable file is one error."""
+    try:
+        with open(path, "rb") as stream:
+            yield from reader(stream, name, default_date)
+    except OSError as error:
+        yield IngestError(name, None, f"cannot read: {error.strerror}")
+
+
 def _read_jsonl_stream(stream: IO[bytes], name: str, default_date: str | None) -> Iterator[Document | IngestError]:
     head = stream.read(HEAD)
     if _binary(head, jsonl=True):
@@ -318,20 +327,12 @@ def read_path(path: str | os.PathLike, default_date: str | None = None) -> Itera
         yield IngestError(name, None, problem)
         return
     if path.suffix.lower() in JSONL_SUFFIXES:  # read line by line, never whole
-        try:
-            with open(path, "rb") as stream:
-                yield from _read_jsonl_stream(stream, name, default_date)
-        except OSError as error:
-            yield IngestError(name, None, f"cannot read: {error.strerror}")
+        yield from _streamed(path, name, default_date, _read_jsonl_stream)
         return
     if path.name.lower().endswith(tuple(WARC_SUFFIXES)):  # a web archive: streamed, never read whole
         from kg.ingest.warc import read_warc
 
-        try:
-            with open(path, "rb") as stream:
-                yield from read_warc(stream, name, default_date)
-        except OSError as error:
-            yield IngestError(name, None, f"cannot read: {error.strerror}")
+        yield from _streamed(path, name, default_date, read_warc)
         return
     try:
         raw = path.read_bytes()
