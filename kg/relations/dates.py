@@ -39,6 +39,7 @@ callers) is its day-precise part.
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import date as Date
 from datetime import timedelta
 from functools import lru_cache
@@ -354,12 +355,29 @@ def _day_ordinal(token) -> bool:
     return token.dep_ in ("npadvmod", "advmod", "tmod", "ROOT")
 
 
+#: Each document's DATE and TIME entities by sentence start, read once: ``Span.ents`` builds the
+#: document's whole entity tuple on every call, which made dating every relation quadratic.
+_TIME_ENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _time_ents(sent) -> list:
+    doc = sent.doc
+    by_sentence = _TIME_ENTS.get(doc)
+    if by_sentence is None:
+        by_sentence = {}
+        for ent in doc.ents:
+            if ent.label_ in ("DATE", "TIME"):
+                by_sentence.setdefault(ent.sent.start, []).append(ent)
+        _TIME_ENTS[doc] = by_sentence
+    return by_sentence.get(sent.start, [])
+
+
 def _expressions(sent):
     """(text, root token, token indices) of the time expressions of a sentence."""
     taken: set[int] = set()
     doc = sent.doc
     pieces = []
-    for ent in sent.ents:
+    for ent in _time_ents(sent):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         start = ent.start  # "on Feb. 26, days after ...": two expressions taken for one
