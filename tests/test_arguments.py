@@ -95,6 +95,13 @@ CASES = [
     ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
     ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
     ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
+    # "the X-led coalition" acts as X; recapturing a place from Y attacks Y
+    ("leader", "The Saudi-led coalition carried out airstrikes on Yemen.", ("SAU", "attacks", "YEM", "asserted"), None),
+    ("leader", "A Russian-led alliance sent troops to Kazakhstan.", ("RUS", "deploysForcesTo", "KAZ", "asserted"), None),
+    ("vocabulary", "Ukrainian forces have recaptured the village from Russian troops.", ("UKR", "attacks", "RUS", "asserted"), None),
+    ("vocabulary", "Azerbaijan retook the district from Armenian forces.", ("AZE", "attacks", "ARM", "asserted"), None),
+    ("vocabulary", "Ethiopian troops clashed with Tigrayan forces near Mekelle.", ("ETH", "conflictWith", "tplf", "asserted"), None),
+    ("place", "Russia shelled Kharkiv.", ("RUS", "attacks", "UKR", "asserted"), None),
     # one phrase with a possessor is one side, not two; two possessors are two
     ("sides", "Russia's Wagner Group mercenaries are fighting alongside Malian troops.", None, ("RUS", "conflictWith", "wagner-group", "asserted")),
     ("sides", "Iran's Quds Force fighters are fighting in Syria.", None, ("IRN", "conflictWith", "quds-force", "asserted")),

@@ -208,6 +208,10 @@ class ActorResolver:
         described = self.description(token)
         if described:
             return described
+        leaders = [a for c in token.children if c.dep_ == "amod" and c.lemma_.lower() == "lead"
+                   for n in c.children if n.dep_ in ("npadvmod", "compound", "nmod") for a in self.actors(n, depth + 1)]
+        if leaders:
+            return [Actor(a.id, 0.7) for a in leaders]  # "the Saudi-led coalition" acts as its leader
         if self.lex.noun_kind(lemma, "event") and any(c.dep_ in ("poss", "amod", "compound") and c.i in self.ent_at for c in token.children):
             # "condemned the Chinese actions": the actor of the act
             return [a for c in token.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.ent_at for a in self.actors(c, depth + 1)]

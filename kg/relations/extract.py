@@ -230,7 +230,7 @@ class RelationExtractor:
             if not listed and "@event" in required and not direct_actors:
                 return self._event_targets(direct, subjects, resolver)
             if not listed:
-                return direct_actors + self._together_with(direct, resolver)
+                return self._actors_of([direct], cue, resolver) + self._together_with(direct, resolver)
             found: list[Actor] = []
             if cue.object_owner:
                 exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}

@@ -140,15 +140,29 @@ class Lexicon:
 _SIBILANT_ENDS = ("s", "x", "z", "ch", "sh")
 
 
+#: Irregular past forms, for prefixed verbs the lemmatizer leaves as they are ("retook", "unfroze").
+_IRREGULAR = {"took": "take", "taken": "take", "froze": "freeze", "frozen": "freeze", "drew": "draw",
+              "drawn": "draw", "shot": "shoot", "struck": "strike", "sent": "send", "fought": "fight",
+              "broke": "break", "broken": "break", "held": "hold", "gave": "give", "given": "give",
+              "sold": "sell", "built": "build", "won": "win", "wrote": "write", "written": "write"}
+_PREFIXES = ("re", "un", "with", "over", "under")
+
+
 def lemma_of(token) -> str:
-    """A token's lemma, mended where the rule lemmatizer cuts a silent e off a verb ("hopes" -> "hop").
+    """A token's lemma, mended where the rule lemmatizer cuts a silent e off a verb ("hopes" -> "hop")
+    or leaves a prefixed irregular past as it is ("retook" -> "retake").
 
     >>> class T: lemma_, lower_, tag_ = "hop", "hopes", "VBZ"
-    >>> lemma_of(T)
-    'hope'
+    >>> class U: lemma_, lower_, tag_ = "retook", "retook", "VBD"
+    >>> lemma_of(T), lemma_of(U)
+    ('hope', 'retake')
     """
     lemma = token.lemma_.lower()
     lower = token.lower_
+    if lemma == lower and token.tag_ in ("VBD", "VBN", "VBP"):  # the tagger takes unknown pasts for presents
+        for prefix in ("", *_PREFIXES):
+            if lower.startswith(prefix) and lower[len(prefix):] in _IRREGULAR:
+                return prefix + _IRREGULAR[lower[len(prefix):]]
     if (token.tag_ == "VBZ" and lower.endswith("es") and lower[:-1] == lemma + "e"
             and lemma[-1:] not in "aeiouy" and not lemma.endswith(_SIBILANT_ENDS)):
         return lower[:-1]
