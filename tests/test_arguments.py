@@ -95,6 +95,11 @@ CASES = [
     ("either", "Turkey shot down a Russian jet in 2015.", ("TUR", "attacks", "RUS", "asserted"), None),
     ("either", "Indian troops shot at Pakistani soldiers.", ("IND", "attacks", "PAK", "asserted"), None),
     ("event-target", "The Philippines protested China's use of water cannon.", ("PHL", "condemns", "CHN", "asserted"), None),
+    # CAMEO 115: suing or bringing a case against X accuses X
+    ("vocabulary", "South Africa filed a genocide case against Israel at the International Court of Justice.", ("ZAF", "accuses", "ISR", "asserted"), None),
+    ("vocabulary", "Nicaragua sued Germany at the ICJ.", ("NIC", "accuses", "DEU", "asserted"), None),
+    ("vocabulary", "Gambia brought a genocide case against Myanmar.", ("GMB", "accuses", "MMR", "asserted"), None),
+    ("vocabulary", "The case of Ukraine shows the risk.", None, ("UKR", "accuses", "UKR", "asserted")),
     # "the X-led coalition" acts as X; recapturing a place from Y attacks Y
     ("leader", "The Saudi-led coalition carried out airstrikes on Yemen.", ("SAU", "attacks", "YEM", "asserted"), None),
     ("leader", "A Russian-led alliance sent troops to Kazakhstan.", ("RUS", "deploysForcesTo", "KAZ", "asserted"), None),
