@@ -73,6 +73,7 @@ CASES = [
     # a noun in apposition to a clause ("..., a plan Y rejected") stands for the clause's act
     ("event-target", "Chile proposed a joint commission, a plan Bolivia has rejected.", ("BOL", "rejects", "CHL", "asserted"), None),
     ("event-target", "Peru wants Brazil to host the summit, an idea Chile condemned.", ("CHL", "condemns", "PER", "asserted"), None),
+    ("event-target", "Peru and Chile want Brazil to join the talks as a mediator, an idea Bolivia has rejected.", ("BOL", "rejects", "PER", "asserted"), None),
     # the subject of a gerund clause after a verb of support or criticism is whom it is about
     ("event-target", "Brazil backed opposition leader Luis Arce declaring victory.", ("BRA", "supports", "luis-arce", "asserted"), None),
     ("event-target", "Peru instead supported the opposition leader Juan Perez declaring himself president.", ("PER", "supports", "juan-perez", "asserted"), None),

@@ -651,13 +651,17 @@ def _evidence(sent) -> Evidence:
 
 
 def _apposed_clause(noun: Token) -> Token | None:
-    """The verb of the clause a noun stands in apposition to: "X wants Y, an idea Z rejected",
-    "X proposed a commission, a plan Z rejected"."""
-    if noun.dep_ == "npadvmod" and noun.head.pos_ in ("VERB", "AUX") and noun.i > noun.head.i:
-        return noun.head
-    if noun.dep_ == "appos" and noun.head.dep_ == "dobj" and noun.head.head.pos_ in ("VERB", "AUX"):
-        return noun.head.head
-    return None
+    """The verb of the clause a noun after a comma stands in apposition to: "X wants Y, an idea Z
+    rejected", "X proposed a commission, a plan Z rejected", "X wants Y to join as mediators, an idea
+    Z rejected" (the governing clause, not the one the parser hung the noun on)."""
+    if noun.dep_ not in ("appos", "npadvmod") or noun.left_edge.i == 0 or noun.doc[noun.left_edge.i - 1].text != ",":
+        return None
+    verb = noun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    while verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head is not verb:
+        verb = verb.head
+    return verb if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _one_owned_party(agents: list[Token]) -> bool:
