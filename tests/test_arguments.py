@@ -101,6 +101,9 @@ CASES = [
     ("vocabulary", "Nicaragua sued Germany at the ICJ.", ("NIC", "accuses", "DEU", "asserted"), None),
     ("vocabulary", "Gambia brought a genocide case against Myanmar.", ("GMB", "accuses", "MMR", "asserted"), None),
     ("vocabulary", "The case of Ukraine shows the risk.", None, ("UKR", "accuses", "UKR", "asserted")),
+    # a destination the parser hung on a noun's by-agent is the noun's
+    ("visit", "Macron's visit was the first bilateral trip by a French leader to Algeria in twelve years.", ("FRA", "visits", "DZA", "asserted"), None),
+    ("visit", "It was the first trip by a Turkish leader to Armenia.", ("TUR", "visits", "ARM", "asserted"), None),
     # "the X-led coalition" acts as X; recapturing a place from Y attacks Y
     ("leader", "The Saudi-led coalition carried out airstrikes on Yemen.", ("SAU", "attacks", "YEM", "asserted"), None),
     ("leader", "A Russian-led alliance sent troops to Kazakhstan.", ("RUS", "deploysForcesTo", "KAZ", "asserted"), None),

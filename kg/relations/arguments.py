@@ -309,6 +309,8 @@ def _modifier_heads(noun: Token) -> list[Token]:
 def _noun_frame(noun: Token, of_is_patient: bool, light_verbs: frozenset[str], depth: int = 0) -> Frame:
     frame = Frame(noun, "noun", noun)
     frame.agents = _modifier_heads(noun) + _by_phrase(noun)
+    # "a trip by a French leader to Algeria": the parser hangs the destination on the agent
+    frame.obliques += [(p, h) for a in _by_phrase(noun) for p, h in _preps(a) if p == "to"]
     for prep, head in _preps(noun, skip={"by"}):
         if prep == "of":
             (frame.patients if of_is_patient else frame.agents).append(head)
