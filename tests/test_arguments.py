@@ -101,6 +101,10 @@ CASES = [
     ("vocabulary", "Nicaragua sued Germany at the ICJ.", ("NIC", "accuses", "DEU", "asserted"), None),
     ("vocabulary", "Gambia brought a genocide case against Myanmar.", ("GMB", "accuses", "MMR", "asserted"), None),
     ("vocabulary", "The case of Ukraine shows the risk.", None, ("UKR", "accuses", "UKR", "asserted")),
+    # a ship with aid or planes carrying medicine send no forces
+    ("cargo", "Japan sent a ship with aid to Turkey.", None, ("JPN", "deploysForcesTo", "TUR", "asserted")),
+    ("cargo", "Egypt sent two aircraft loaded with food to Sudan.", None, ("EGY", "deploysForcesTo", "SDN", "asserted")),
+    ("cargo", "Russia sent troops with tanks to Belarus.", ("RUS", "deploysForcesTo", "BLR", "asserted"), None),
     # a destination the parser hung on a noun's by-agent is the noun's
     ("visit", "Macron's visit was the first bilateral trip by a French leader to Algeria in twelve years.", ("FRA", "visits", "DZA", "asserted"), None),
     ("visit", "It was the first trip by a Turkish leader to Armenia.", ("TUR", "visits", "ARM", "asserted"), None),

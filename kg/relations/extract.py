@@ -103,6 +103,9 @@ class RelationExtractor:
         preps = cue.preps_of(lemma, verbal)
         if verbal and any(p in cue.blocking_preps.get(lemma, ()) for p, _ in frame.obliques):
             return  # "joined as an observer"
+        if verbal and cue.blocking_cargo and frame.direct is not None and (_carries(frame.direct, cue.blocking_cargo) or any(
+                p == "with" and h.lemma_.lower() in cue.blocking_cargo for p, h in frame.obliques)):
+            return  # "sent a ship with aid", "planes carrying medicine": no forces
         if verbal and lemma in cue.verb_particles and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ in cue.verb_particles[lemma] for c in token.children):
             return  # "hit out at" is not "hit"
         if verbal and lemma in cue.verb_complements and not _has_complement(token, cue.verb_complements[lemma]):
@@ -670,3 +673,17 @@ def _one_owned_party(agents: list[Token]) -> bool:
         return False
     owners = [c for c in agents[0].children if c.dep_ == "poss"]
     return len(owners) == 1 and not owners[0].conjuncts
+
+
+def _carries(noun: Token, cargo: frozenset[str]) -> bool:
+    """Whether a noun carries one of ``cargo``: "a ship with aid", "planes carrying medical supplies"."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("with", "of"):
+            heads = [p for p in child.children if p.dep_ == "pobj"]
+        elif child.dep_ == "acl" and child.lemma_.lower() in ("carry", "load", "bring", "deliver"):
+            heads = [o for o in child.subtree if o.dep_ in ("dobj", "pobj")]
+        else:
+            continue
+        if any(h.lemma_.lower() in cargo for h in heads):
+            return True
+    return False

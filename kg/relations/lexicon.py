@@ -56,6 +56,7 @@ class Cue:
     verb_complements: dict = field(default_factory=dict)
     #: prepositions that cancel a verb's reading ("joined as an observer")
     blocking_preps: dict = field(default_factory=dict)
+    blocking_cargo: frozenset[str] = frozenset()  # what an object may carry that undoes the reading
     #: prepositions of a noun that differ from the class's ("a protest with X")
     noun_preps: dict = field(default_factory=dict)
     #: the reciprocal reading of a verb needs one of these prepositions ("agreed on a truce", not "agreed that")
@@ -195,6 +196,7 @@ def _read_cues(path: Path, lexicon: Lexicon) -> None:
                 object_types=frozenset(data["object_types"]) if "object_types" in data else None,
                 verb_complements=data.get("verb_complements", {}),
                 blocking_preps=data.get("blocking_preps", {}),
+                blocking_cargo=frozenset(data.get("blocking_cargo", ())),
                 noun_preps=data.get("noun_preps", {}),
                 reciprocal_preps=data.get("reciprocal_preps", {}),
                 adjectives=frozenset(data.get("adjectives", ())),
