@@ -101,6 +101,9 @@ CASES = [
     ("vocabulary", "Nicaragua sued Germany at the ICJ.", ("NIC", "accuses", "DEU", "asserted"), None),
     ("vocabulary", "Gambia brought a genocide case against Myanmar.", ("GMB", "accuses", "MMR", "asserted"), None),
     ("vocabulary", "The case of Ukraine shows the risk.", None, ("UKR", "accuses", "UKR", "asserted")),
+    # a state's monarch or chief acts for it
+    ("organ", "Qatar's emir met Iran's president.", ("QAT", "talksWith", "IRN", "asserted"), None),
+    ("organ", "Pakistan's army chief met Chinese officials in Beijing.", ("PAK", "talksWith", "CHN", "asserted"), None),
     # a ship with aid or planes carrying medicine send no forces
     ("cargo", "Japan sent a ship with aid to Turkey.", None, ("JPN", "deploysForcesTo", "TUR", "asserted")),
     ("cargo", "Egypt sent two aircraft loaded with food to Sudan.", None, ("EGY", "deploysForcesTo", "SDN", "asserted")),
