@@ -101,6 +101,9 @@ CASES = [
     ("vocabulary", "Nicaragua sued Germany at the ICJ.", ("NIC", "accuses", "DEU", "asserted"), None),
     ("vocabulary", "Gambia brought a genocide case against Myanmar.", ("GMB", "accuses", "MMR", "asserted"), None),
     ("vocabulary", "The case of Ukraine shows the risk.", None, ("UKR", "accuses", "UKR", "asserted")),
+    # a progressive the parser read as "been [V-ing N]" is still the verb of its subject
+    ("progressive", "Qatar and Egypt have been brokering talks between Israel and Hamas.", ("QAT", "mediates", "ISR", "asserted"), None),
+    ("progressive", "Norway has been brokering talks between Colombia and the ELN.", ("NOR", "mediates", "COL", "asserted"), None),
     # a state's monarch or chief acts for it
     ("organ", "Qatar's emir met Iran's president.", ("QAT", "talksWith", "IRN", "asserted"), None),
     ("organ", "Pakistan's army chief met Chinese officials in Beijing.", ("PAK", "talksWith", "CHN", "asserted"), None),

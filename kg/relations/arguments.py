@@ -168,6 +168,14 @@ def _verb_frame(verb: Token, depth: int = 0) -> Frame:
     if is_passive and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
         frame.patients.append(verb.head)  # "the troops deployed in Mali", "the Iran-backed militia"
         frame.direct = frame.direct or verb.head
+    if _progressive_read_as_modifier(verb) and not frame.agents:
+        # "X and Y have been brokering talks between ...": a progressive the parser read as "been [V-ing talks]"
+        copula = verb.head.head
+        frame.agents = [c for c in copula.children if c.dep_ == "nsubj"]
+        frame.direct = verb.head
+        frame.patients.append(verb.head)
+        frame.direct_obliques = _preps(verb.head)
+        frame.anchor = copula
     if not frame.agents:
         frame.agents = _inherited_agents(verb, depth)
         if verb.dep_ == "conj" and verb.head.dep_ in ("ccomp", "xcomp", "advcl") and depth < 5:
@@ -404,6 +412,12 @@ def frame_of(cue: Token, kind: str, depth: int = 0, of_is_patient: bool = True, 
         return _relational_frame(cue, depth)
     if kind == "noun":
         return _noun_frame(cue, of_is_patient, light, depth)
-    if kind == "adjective" or (cue.dep_ in ("amod", "compound") and cue.head.pos_ in ("NOUN", "PROPN") and cue.i < cue.head.i):
+    if kind == "adjective" or (cue.dep_ in ("amod", "compound") and cue.head.pos_ in ("NOUN", "PROPN") and cue.i < cue.head.i
+                               and not _progressive_read_as_modifier(cue)):
         return _adjective_frame(cue)
     return _verb_frame(cue, depth)
+
+
+def _progressive_read_as_modifier(verb: Token) -> bool:
+    """ "have been brokering talks", parsed as "been [brokering talks]": a verb, not a modifier."""
+    return verb.tag_ == "VBG" and verb.dep_ == "amod" and verb.head.dep_ == "attr" and verb.head.head.lemma_ == "be"
