@@ -769,11 +769,6 @@ def export_events(store, output: str | Path | IO, kind: str, *, structural: bool
     """
     if kind not in ("csv", "parquet", "plover"):
         raise ValueError(f"unknown event table kind {kind!r}")
-    if kind == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as error:
-            raise ValueError("Parquet needs pyarrow: pip install 'ir-kg[events]'") from error
     items = events(store, structural=structural, modalities=modalities)
     write = {"csv": partial(write_csv, csv_safe=csv_safe), "parquet": write_parquet, "plover": write_plover}[kind]
     if isinstance(output, (str, Path)):

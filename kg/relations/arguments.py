@@ -289,8 +289,8 @@ def _governing_light(noun: Token, light: frozenset[str]) -> Token | None:
     if noun.dep_ == "pobj" and head.lower_ == "in":
         # "provided $500 million in aid to X", "pledged 5 billion euros in military aid": an amount of the noun
         amount = head.head
-        if amount.pos_ in ("VERB", "AUX") and any(c.dep_ in LIGHT_DEPS and _is_amount(c) for c in amount.children):
-            amount = next(c for c in amount.children if c.dep_ in LIGHT_DEPS and _is_amount(c))
+        if amount.pos_ in ("VERB", "AUX"):
+            amount = next((c for c in amount.children if c.dep_ in LIGHT_DEPS and _is_amount(c)), amount)
         if _is_amount(amount) and amount.dep_ in LIGHT_DEPS and amount.head.lemma_.lower() in light:
             return amount.head
     return None

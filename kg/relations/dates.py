@@ -378,8 +378,6 @@ def _expressions(sent):
     doc = sent.doc
     pieces = []
     for ent in _time_ents(sent):
-        if ent.label_ not in ("DATE", "TIME"):
-            continue
         start = ent.start  # "on Feb. 26, days after ...": two expressions taken for one
         for token in ent:
             following = doc[token.i + 1] if token.i + 1 < ent.end else None

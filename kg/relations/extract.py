@@ -179,10 +179,9 @@ class RelationExtractor:
             return
         if not objects:
             if reciprocal or (symmetric and self._reciprocal_reading(frame, cue, lemma)):
-                if len(subjects) >= 2 and _one_owned_party(frame.agents):
-                    return  # "Russia's Wagner mercenaries are fighting": one side, not two
                 if len(subjects) >= 2:
-                    yield from self._pairs(frame, cue, subjects, resolver, date, both=not symmetric)
+                    if not _one_owned_party(frame.agents):  # "Russia's Wagner mercenaries are fighting": one side
+                        yield from self._pairs(frame, cue, subjects, resolver, date, both=not symmetric)
                     return
                 if reciprocal:
                     return
@@ -236,9 +235,9 @@ class RelationExtractor:
                 return self._actors_of([direct], cue, resolver) + self._together_with(direct, resolver)
             found: list[Actor] = []
             if cue.object_owner:
-                exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+                exclude = _sides(subjects, resolver)
                 # whose it is, not where it is: "restored relations in Lima" names no partner
-                found = [a for a in resolver.modifier_actors(direct, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                found = [a for a in resolver.modifier_actors(direct, 0, places=False) if _outside(a, exclude, resolver)]
             found = found or self._actors_of(obliques, cue, resolver)
             if not found and cue.object_place:
                 found = self._host_states(frame, direct, subjects, resolver)
@@ -251,7 +250,7 @@ class RelationExtractor:
             targets += [c for g in frame.cue.children if g.dep_ in ("ccomp", "advcl") and g.tag_ == "VBG" and g.i > frame.cue.i
                         for c in g.children if c.dep_ == "nsubj" and c.i > frame.cue.i]
         found = []
-        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        exclude = _sides(subjects, resolver)
         for target in targets:
             actors = self._actors_of([target], cue, resolver, skip)
             if not actors and cue.event_targets and target.pos_ in ("NOUN", "PROPN"):
@@ -264,7 +263,7 @@ class RelationExtractor:
                         actors = actors + self._event_targets(act, subjects, resolver, previous=False)
             if not actors and cue.object_owner and target.pos_ in ("NOUN", "PROPN") and not any(c.relational for c in self.lex.cues_for(target.lemma_.lower(), "noun")):
                 # "fired on Kyrgyz vehicles", "sanctioned Russian banks": the owner of what is struck
-                actors = [a for a in resolver.modifier_actors(target, 0, places=False) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                actors = [a for a in resolver.modifier_actors(target, 0, places=False) if _outside(a, exclude, resolver)]
             found += actors
         if verbal and direct is not None:
             found += self._together_with(direct, resolver)
@@ -291,20 +290,21 @@ class RelationExtractor:
     def _host_states(self, frame: Frame, direct: Token, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
         """The state a struck thing without an owner lies in: "struck targets in southern Lebanon"; a
         disputed region stands for no state but itself ("shelled positions in Nagorno-Karabakh")."""
-        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        exclude = _sides(subjects, resolver)
         places = [h for p, h in (*frame.direct_obliques, *frame.obliques) if p in ("in", "near", "outside", "around")]
         found = []
         for actor in (a for t in places for a in resolver.actors(t)):
             info = self.gaz.entries.get(actor.id)
-            if info is not None and info.type == "Region" and info.claimed_by and actor.id not in exclude:
-                found.append(actor)
-                continue
-            if info is not None and info.type == "Region" and len(info.located_in) == 1:
+            if info is not None and info.type == "Region":
+                if info.claimed_by:
+                    found.append(actor)  # a disputed region stands for itself
+                    continue
+                if len(info.located_in) != 1:
+                    continue
                 actor = Actor(info.located_in[0], actor.certainty * 0.9)
-            entry = self.gaz.entries.get(actor.id)
-            if resolver.types.get(actor.id, getattr(entry, "type", None)) == "State" and actor.id not in exclude:
+            if self._type_of(actor.id, resolver) == "State":
                 found.append(actor)
-        return _unique(found)
+        return _unique([a for a in found if a.id not in exclude])
 
     def _together_with(self, direct: Token, resolver: ActorResolver) -> list[Actor]:
         """'blamed X, together with Y, for ...': Y is an object too."""
@@ -338,13 +338,13 @@ class RelationExtractor:
     def _clause_objects(self, frame: Frame, subjects: list[Actor], resolver: ActorResolver) -> list[Actor]:
         """The actor of the clause a warning or accusation is about: the subject of its if-clause or of its
         that-clause, or the actor of that subject's event ("any attempt by X to ...")."""
-        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        exclude = _sides(subjects, resolver)
         token = frame.cue
         for prep, head in frame.obliques:
             if prep in ("of", "about"):
                 # "warned of irreparable damage to its relations with X"
                 found = [a for t in head.subtree if t.i in resolver.ent_at for a in resolver.actors(t)
-                         if a.id not in exclude and resolver.state_of(a.id) not in exclude and resolver.types.get(a.id) != "Region"]
+                         if _outside(a, exclude, resolver) and resolver.types.get(a.id) != "Region"]
                 if found:
                     return _unique([Actor(resolver.state_of(a.id), a.certainty * 0.8) for a in found])
         for clause in token.children:
@@ -356,7 +356,7 @@ class RelationExtractor:
             act = frame_of(clause, "verb")
             targets = [*act.patients, *(h for _, h in (*act.obliques, *act.direct_obliques))]
             found = [Actor(resolver.state_of(a.id), a.certainty * 0.9) for t in targets for a in resolver.actors(t)
-                     if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                     if _outside(a, exclude, resolver)]
             if found:
                 return _unique(found)
         heads = [token, token.head] if token.dep_ == "dobj" else [token]  # "renewed its accusation that X ..."
@@ -368,7 +368,7 @@ class RelationExtractor:
             for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
                 found = resolver.actors(subject) or self._event_targets(subject, subjects, resolver, previous=False)
                 found = [Actor(resolver.state_of(a.id), a.certainty * 0.9) for a in found
-                         if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                         if _outside(a, exclude, resolver)]
                 if found:
                     return _unique(found)
         return []
@@ -424,14 +424,14 @@ class RelationExtractor:
         "the drills of Russia and China"; else the last actor of such an act before it ("the move")."""
         if not (self.lex.noun_kind(noun.lemma_.lower(), "event") or self.lex.cues_for(noun.lemma_.lower(), "noun")):
             return []
-        exclude = {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+        exclude = _sides(subjects, resolver)
         agents = [a for t in frame_of(noun, "noun", of_is_patient=False).agents for a in resolver.actors(t)]
-        agents = [Actor(resolver.state_of(a.id), a.certainty) for a in agents if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+        agents = [Actor(resolver.state_of(a.id), a.certainty) for a in agents if _outside(a, exclude, resolver)]
         if not agents:
             # "X proposed a commission, a plan Y rejected": a noun in apposition to a clause is its act
             clause = _apposed_clause(noun)
             agents = [Actor(resolver.state_of(a.id), a.certainty) for t in (frame_of(clause, "verb").agents if clause is not None else ())
-                      for a in resolver.actors(t) if a.id not in exclude and resolver.state_of(a.id) not in exclude]
+                      for a in resolver.actors(t) if _outside(a, exclude, resolver)]
         if agents:
             return _unique(agents)
         if not previous or any(c.dep_ in ("poss", "amod", "compound") and c.i in resolver.ent_at for c in noun.children):
@@ -687,3 +687,12 @@ def _carries(noun: Token, cargo: frozenset[str]) -> bool:
         if any(h.lemma_.lower() in cargo for h in heads):
             return True
     return False
+
+
+def _sides(subjects: list[Actor], resolver: ActorResolver) -> set[str]:
+    """The subjects and their states: the side an object is never on."""
+    return {s.id for s in subjects} | {resolver.state_of(s.id) for s in subjects}
+
+
+def _outside(actor: Actor, side: set[str], resolver: ActorResolver) -> bool:
+    return actor.id not in side and resolver.state_of(actor.id) not in side

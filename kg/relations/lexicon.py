@@ -56,19 +56,24 @@ class Cue:
     verb_complements: dict = field(default_factory=dict)
     #: prepositions that cancel a verb's reading ("joined as an observer")
     blocking_preps: dict = field(default_factory=dict)
-    blocking_cargo: frozenset[str] = frozenset()  # what an object may carry that undoes the reading
+    #: what an object may carry that undoes the reading ("sent a ship with aid" sends no forces)
+    blocking_cargo: frozenset[str] = frozenset()
     #: prepositions of a noun that differ from the class's ("a protest with X")
     noun_preps: dict = field(default_factory=dict)
     #: the reciprocal reading of a verb needs one of these prepositions ("agreed on a truce", not "agreed that")
     reciprocal_preps: dict = field(default_factory=dict)
     #: participles and adjectives that carry the cue ("neighbouring", "allied")
     adjectives: frozenset[str] = frozenset()
-    #: a region or mission as object also stands for the state it lies in: "all", or "undisputed" (a
-    #: deployment to a disputed region is no deployment to the state that holds it)
-    lift_places: str | None = None  # "all", "undisputed" (regions and missions to their state), "regions" (undisputed regions only)
-    optional_objects: frozenset[str] = frozenset()  # verbs whose listed objects apply only when they have one
-    passive_hosts: dict[str, list[str]] = field(default_factory=dict)  # agentless passive: the post's state acts
-    object_place: bool = False  # a required object without an owner stands for the state it lies in
+    #: a region or mission as object also stands for the state it lies in: "all", "undisputed" (a
+    #: deployment to a disputed region is no deployment to the state that holds it), or "regions"
+    #: (undisputed regions only: an armed group is never its host state)
+    lift_places: str | None = None
+    #: verbs whose listed objects apply only when they have an object ("shot down a jet" / "shot at X")
+    optional_objects: frozenset[str] = frozenset()
+    #: agentless passive: the state of the object's post acts ("X's ambassador to Y was expelled")
+    passive_hosts: dict[str, list[str]] = field(default_factory=dict)
+    #: a required object without an owner stands for the state it lies in ("struck targets in Lebanon")
+    object_place: bool = False
     #: the object of a purpose clause is the object ("sent troops to reinforce KFOR")
     purpose_objects: bool = False
     #: a relational noun whose own name modifier is the holder ("Chile's Atacama region")

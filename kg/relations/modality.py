@@ -127,9 +127,10 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
         head = token.head
         if head == token:
             break
+        head_lemma = lemma_of(head)
         particle = next((c.lower_ for c in head.children if c.dep_ == "prt"), "")
         if token.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and (
-                lemma_of(head) in lex.modality["cancel"] or f"{lemma_of(head)} {particle}" in lex.modality["cancel"]):
+                head_lemma in lex.modality["cancel"] or f"{head_lemma} {particle}" in lex.modality["cancel"]):
             negated = True  # "cancelled a planned meeting", "the talks were called off"
         if token.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _TEMPORAL for c in token.children):
             # "twelve days after a bomber killed 40 policemen": presupposed background
@@ -142,7 +143,6 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
                 hypothetical = True  # "warned X against sending troops", "voted against joining": opposed, not done
             elif head.lower_ == "without" or (head.lower_ == "of" and "instead" in (head.head.lower_, *(c.lower_ for c in head.children))):
                 negated = True  # "instead of imposing an embargo", "without consulting X"
-        head_lemma = lemma_of(head)
         governor = head.head if token.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" else head
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "acl", "pobj") and governor is not None:
             kind = lex.speech_kind(lemma_of(governor))
@@ -186,7 +186,7 @@ def modality_of(cue: Token, lex: Lexicon, subject_ids: set[str], speaker_ids, pe
 
 
 def _according_to(verb: Token) -> Token | None:
-    """The source of "according to X" (or "citing X") on a clause."""
+    """The source of "according to X" on a clause."""
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ == "according":
             return next((p for to in child.children if to.lower_ == "to" for p in to.children if p.dep_ == "pobj"), None)
