@@ -1,14 +1,16 @@
 """The ``kg_gazetteer`` component: table names -> ``doc.ents`` before ``ner``.
 
 Unconditional names (states, capitals, seats, demonyms, organisations,
-groups, regions, people) are matched by spaCy's ``SpanRuler``; aliases that
+groups, regions, people) are found by a :class:`~kg.nlp.phrases.PhraseTable`
+(a ``PhraseMatcher`` that costs nothing to build) and written by spaCy's
+``SpanRuler``; aliases that
 hold only in a context (machine-translation short forms such as "Naka" or
 "Asia and Afghanistan") are matched too but kept only where their rule's
 context holds (:mod:`kg.resolve.context`). A pattern's ``id`` is the
 canonical id and travels to ``ent.ent_id_``.
 
 First-level subdivisions (``subdivisions.csv``, thousands of names) are
-matched by one case-insensitive ``PhraseMatcher`` and kept when capitalised:
+matched by one case-insensitive ``PhraseTable`` and kept when capitalised:
 a name that may stand alone always, an ambiguous one only with its type word
 ("Delta State", "the province of Van") or listed beside a sibling of the same
 state ("Afar and Amhara"); never inside a longer name ("Bank of England").
@@ -20,11 +22,11 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.nlp.phrases import PhraseTable
 from kg.resolve.context import Candidate, resolve_candidates
 from kg.resolve.tables import Gazetteer, cached_gazetteer
 
@@ -60,48 +62,53 @@ class GazetteerComponent:
         self.name = name
         self.data_dir = data_dir
         self.gazetteer: Gazetteer = cached_gazetteer(data_dir)
+        # the SpanRuler writes the spans (its overwrite rules); PhraseTables find them (no start-up cost)
         self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key=None, annotate_ents=True, overwrite=overwrite_ents)
-        self.conditional = PhraseMatcher(nlp.vocab)
+        self.names = PhraseTable(nlp)
+        self.conditional = PhraseTable(nlp)
         self.rule_texts: dict[str, list] = {}
-        self.subdivision_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.subdivision_matcher = PhraseTable(nlp, attr="LOWER")
         self.subdivision_forms: dict[str, set[str]] = {}
         self._add_patterns(nlp)
-        self._add_subdivisions(nlp)
+        self._add_subdivisions()
 
-    def _add_subdivisions(self, nlp: Language) -> None:
-        forms = self.subdivision_forms
+    def _add_subdivisions(self) -> None:
+        forms: dict[str, set[str]] = {}
         for sub in self.gazetteer.subdivisions.values():
             for name in sub.names:
                 forms.setdefault(name.lower(), set()).add(sub.id)
-        texts = list(forms)
-        docs = list(nlp.tokenizer.pipe(texts))
-        self.subdivision_forms = {" ".join(t.lower_ for t in d): forms[text] for text, d in zip(texts, docs)}
-        self.subdivision_matcher.add("SUBDIVISION", docs)
+        table = self.subdivision_matcher
+        self.subdivision_forms = {" ".join(table.tokens(text)): ids for text, ids in forms.items()}
+        for text in forms:
+            table.add(text, text)
 
     def _add_patterns(self, nlp: Language) -> None:
         gaz = self.gazetteer
         for rule in gaz.rules:
             for text in rule.texts:
                 self.rule_texts.setdefault(text, []).append(rule)
-        patterns, seen = [], set()
+        seen = set()
         for surface in gaz.surfaces:
             key = (surface.text, surface.id)
             if key in seen:
                 continue
             seen.add(key)
             label = _label(gaz.entries[surface.id].type, surface.kind)
-            patterns.append({"label": label, "pattern": surface.text, "id": surface.id})
-        self.ruler.add_patterns(patterns)
+            self.names.add(surface.text, (nlp.vocab.strings.add(label), nlp.vocab.strings.add(surface.id)))
         for text in self.rule_texts:
-            self.conditional.add(text, [nlp.make_doc(text)])
+            self.conditional.add(text, text)
 
     def __call__(self, doc: Doc) -> Doc:
         gaz = self.gazetteer
-        plain = [s for s in self.ruler.match(doc) if s.text not in self.rule_texts]
-        defaults = {s.text: s for s in self.ruler.match(doc) if s.text in self.rule_texts}
+        words = self.names.words(doc)
+        # as SpanRuler.match: one span per (start, end, label, id), in Span order
+        matched = sorted({Span(doc, start, end, label=label, span_id=id_)
+                          for start, end, values in self.names(doc, words) for label, id_ in values})
+        plain = [s for s in matched if s.text not in self.rule_texts]
+        defaults = {s.text: s for s in matched if s.text in self.rule_texts}
         candidates = [
             Candidate(doc[start:end].text, start, end, tuple(self.rule_texts[doc[start:end].text]))
-            for _, start, end in self.conditional(doc)
+            for start, end, _ in self.conditional(doc, words)
         ]
         resolved = resolve_candidates(candidates, plain, gaz, doc)
         spans = list(plain)
@@ -121,7 +128,7 @@ class GazetteerComponent:
         """Subdivision mentions (see the module docstring); table names win over them at equal length."""
         gaz = self.gazetteer
         found = []
-        for _, start, end in self.subdivision_matcher(doc):
+        for start, end, _ in self.subdivision_matcher(doc):
             span = doc[start:end]
             if any(t.is_alpha and not t.text[:1].isupper() and t.lower_ not in _NAME_PARTICLES for t in span):
                 continue  # "the northern region", "delta" in running text
