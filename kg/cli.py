@@ -726,13 +726,23 @@ def bench_scale_command(
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     mb = 1024 * 1024
-    typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}{'others':>8}")
+    typer.echo(f"{'build':<44}{'docs':>7}{'s':>9}{'words/s':>10}{'docs/s':>8}{'RSS MB':>8}{'worker MB':>10}"
+               f"{'CPU s':>8}{'workers':>9}{'others':>8}{'load':>6}")
     for m in (result.single, result.multi, result.warc, result.dask, result.large_multi, result.large_warc):
         if m is not None:
             typer.echo(f"{m.label:<44}{m.documents:>7,}{m.seconds:>9.1f}{m.words_per_s:>10,.0f}{m.docs_per_s:>8.1f}"
-                       f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}{m.other_cores:>8.2f}")
-    typer.echo("(others: cores kept busy by other processes of the machine during the run, on average)")
-    typer.echo(f"speed-up {result.processes} processes / 1: {result.speedup:.2f}x (target >= 1.6x with 2)")
+                       f"{m.rss_parent / mb:>8.0f}{m.rss_worker / mb:>10.0f}{m.parent_cpu:>8.1f}{m.worker_cpu:>9.1f}"
+                       f"{m.other_cores:>8.2f}{m.load:>6.2f}")
+    typer.echo("(CPU s: the building process; workers: the sum of its workers' CPU s; others: cores kept busy by other "
+               "processes of the machine during the run, on average; load: 1-minute load average at the start)")
+    single, multi = result.single, result.multi
+    typer.echo(f"words/s: 1 process {single.words_per_s:,.0f}, {result.processes} processes {multi.words_per_s:,.0f}; "
+               f"speed-up {result.speedup:.2f}x (target >= 1.8x with 2 on a quiet machine)")
+    typer.echo(f"CPU per document, {result.processes} processes: parent {multi.parent_cpu_per_doc * 1000:.1f} ms, "
+               f"workers {multi.worker_cpu_per_doc * 1000:.1f} ms (1 process: {single.parent_cpu_per_doc * 1000:.1f} ms)")
+    if result.ceiling is not None:
+        typer.echo(f"speed-up ceiling (worker / parent CPU per document): {result.ceiling:.1f}x, "
+                   f"the workers one building process can keep busy")
     if result.dask is not None:
         typer.echo(f"Dask / local time, {result.processes} each: {result.dask_ratio:.2f}")
     if result.warc is not None:

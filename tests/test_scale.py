@@ -16,7 +16,7 @@ from kg.rdf.validate import store_to_rdflib
 from kg.records import Document
 from kg.scale.build import build_local
 from kg.scale.inputs import count_inputs, stream_inputs
-from kg.scale.parallel import extract_parallel, partitions
+from kg.scale.parallel import balanced_partitions, extract_parallel, partitions
 from kg.scale.progress import BuildProgress
 from kg.settings import Settings
 
@@ -75,6 +75,27 @@ def test_scale_partitions_are_lazy_and_complete():
     assert list(parts) == [[3, 4, 5], [6]]
 
 
+@pytest.mark.parametrize("count", [0, 1, 7, 31, 32, 33, 64, 65, 100])
+def test_scale_balanced_partitions_split_the_last_ones_and_read_one_ahead(count):
+    consumed = []
+
+    def numbers():
+        for i in range(count):
+            consumed.append(i)
+            yield i
+
+    parts = balanced_partitions(numbers(), 16, 4)
+    first = next(parts, None)
+    if count > 32:  # a full partition, handed out once the next one is read
+        assert first == list(range(16)) and consumed == list(range(32))
+    rest = [first] + list(parts) if first is not None else []
+    assert [i for part in rest for i in part] == list(range(count))
+    sizes = [len(part) for part in rest]
+    tail = sizes[max(0, count // 16 - 1):] if count >= 16 else sizes
+    assert all(size == 16 for size in sizes[: len(sizes) - len(tail)])
+    assert all(2 <= size <= 8 for size in tail) or count < 8 and len(tail) == 1
+
+
 # -- builds -----------------------------------------------------------------------
 
 
@@ -92,9 +113,12 @@ def test_scale_two_processes_give_the_serial_graph_in_input_order(dev_path, dev_
     assert [e.document.id for e in extractions] == [d.id for d in documents]
     assert [_records(e) for e in extractions] == [_records(e) for e in dev_extractions]
     store = open_store(None)
-    report = build_local(store, documents, processes=2, partition_size=4, batch_size=3)
+    worker_cpu = {}
+    report = build_local(store, documents, processes=2, partition_size=4, batch_size=3, worker_cpu=worker_cpu)
     assert len(report.added) == len(documents) and report.transactions == 5
     assert graph_difference(serial_graph, store_to_rdflib(store)) == ""
+    # each worker's own count: the pipeline it loaded and the documents it extracted
+    assert 1 <= len(worker_cpu) <= 2 and all(seconds > 0.2 for seconds in worker_cpu.values())
 
 
 @pytest.mark.model
@@ -154,7 +178,7 @@ def test_scale_cli_build_streams_with_processes_and_log_lines(dev_extractions, t
     by_id = {e.document.id: e for e in dev_extractions}
     calls = []
 
-    def fake(documents, settings, *, processes=None, partition_size=None):
+    def fake(documents, settings, *, processes=None, partition_size=None, worker_cpu=None):
         calls.append(processes)
         return (by_id[d.id] for d in documents)
 
@@ -174,15 +198,50 @@ def test_scale_cli_build_streams_with_processes_and_log_lines(dev_extractions, t
 # -- bench ---------------------------------------------------------------------
 
 
-@pytest.mark.model
-def test_scale_bench_measures_builds_in_fresh_processes():
+@pytest.fixture(scope="module")
+def bench_result():
     from kg.scale.bench import bench_scale
 
-    result = bench_scale(6, large=12, processes=2, dask=False, partition_size=2)
+    return bench_scale(6, large=12, processes=2, dask=False, partition_size=2)
+
+
+@pytest.mark.model
+def test_scale_bench_measures_builds_in_fresh_processes(bench_result):
+    result = bench_result
     assert (result.single.documents, result.multi.documents, result.large_multi.documents) == (6, 6, 12)
     assert result.single.rss_parent > 50 * 2**20  # the model loaded in the building process itself
     assert result.multi.rss_worker > 50 * 2**20 and result.multi.rss_parent < result.single.rss_parent
     assert result.speedup > 0 and all(r > 0 for r in result.rss_ratio())
+    # CPU: one process loads the pipeline and extracts itself; with two, the workers do (each loads it)
+    single, multi = result.single, result.multi
+    assert single.worker_cpu == 0 and single.parent_cpu > 0.5
+    assert multi.worker_cpu > 0.5 and 0 < multi.parent_cpu < single.parent_cpu
+    assert result.ceiling == pytest.approx(multi.worker_cpu / multi.parent_cpu)
+    assert all(m.load >= 0 for m in (single, multi))
+
+
+@pytest.mark.model
+def test_scale_cli_bench_scale_prints_speed_up_and_cpu_per_document(bench_result, monkeypatch):
+    import re
+
+    import kg.scale.bench
+
+    monkeypatch.setattr(kg.scale.bench, "bench_scale", lambda *args, **kwargs: bench_result)
+    result = runner.invoke(app, ["bench", "scale", "--documents", "6", "--large", "12", "--no-dask"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    single, multi = bench_result.single, bench_result.multi
+    words = re.search(r"words/s: 1 process ([\d,]+), 2 processes ([\d,]+); speed-up ([\d.]+)x", out)
+    assert words, out
+    assert int(words[1].replace(",", "")) == round(single.words_per_s)
+    assert int(words[2].replace(",", "")) == round(multi.words_per_s)
+    assert float(words[3]) == round(bench_result.speedup, 2)
+    cpu = re.search(r"CPU per document, 2 processes: parent ([\d.]+) ms, workers ([\d.]+) ms", out)
+    assert cpu and float(cpu[1]) == round(multi.parent_cpu_per_doc * 1000, 1), out
+    assert float(cpu[2]) == round(multi.worker_cpu_per_doc * 1000, 1)
+    ceiling = re.search(r"speed-up ceiling \(worker / parent CPU per document\): ([\d.]+)x", out)
+    assert ceiling and float(ceiling[1]) == round(bench_result.ceiling, 1)
+    assert re.search(r"load average \(1 min\) before [\d.]+, after [\d.]+", out)
 
 
 @pytest.mark.model

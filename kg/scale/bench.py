@@ -6,6 +6,11 @@ time and peak resident memory (:func:`peak_rss`: the building process's
 own, and the largest of its workers'). The figures:
 
 - words/s of a build with 1 process and with N (the speed-up);
+- CPU seconds of the building process (the parent: reading, screening,
+  sending documents to the workers, taking their records back, the store
+  writes) and of its workers (the sum over workers, as each counts its own),
+  per document: the ratio worker / parent CPU per document is about how many
+  workers one parent can keep busy, the ceiling of the speed-up on many cores;
 - a Dask ``LocalCluster`` of N workers against the local build with N processes;
 - peak memory of the N-process build on ``documents`` and on ``large`` documents.
 
@@ -126,6 +131,12 @@ class Measure:
     rss_worker: int
     #: Cores that other processes of the machine kept busy on average during the run (0 on a quiet machine).
     other_cores: float = 0.0
+    #: CPU seconds of the building process during the build (all its threads).
+    parent_cpu: float = 0.0
+    #: CPU seconds of its worker processes (the sum; 0 when everything ran in the building process).
+    worker_cpu: float = 0.0
+    #: The machine's load average (1 minute) when the build started.
+    load: float = 0.0
 
     @property
     def words_per_s(self) -> float:
@@ -135,8 +146,18 @@ class Measure:
     def docs_per_s(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
 
+    @property
+    def parent_cpu_per_doc(self) -> float:
+        return self.parent_cpu / self.documents if self.documents else 0.0
+
+    @property
+    def worker_cpu_per_doc(self) -> float:
+        return self.worker_cpu / self.documents if self.documents else 0.0
+
     def to_dict(self) -> dict:
-        return {**asdict(self), "words_per_s": round(self.words_per_s), "docs_per_s": round(self.docs_per_s, 2)}
+        return {**asdict(self), "words_per_s": round(self.words_per_s), "docs_per_s": round(self.docs_per_s, 2),
+                "parent_cpu_per_doc": round(self.parent_cpu_per_doc, 5),
+                "worker_cpu_per_doc": round(self.worker_cpu_per_doc, 5)}
 
 
 def peak_rss(pid: int | str = "self") -> int:
@@ -237,6 +258,7 @@ def _build(spec: dict, queue) -> None:
                         yield item
 
             documents = documents_read()
+            worker_cpu: dict[int, float] = {}  # what each local worker counts of its own CPU
             with _WorkerPeak() as workers:
                 busy_before, own_before = _machine_busy(), _own_cpu()
                 start = time.perf_counter()
@@ -247,10 +269,14 @@ def _build(spec: dict, queue) -> None:
                 else:
                     from kg.scale.build import build_local
 
-                    report = build_local(store, documents, settings, processes=spec["processes"], partition_size=spec["partition"])
+                    report = build_local(store, documents, settings, processes=spec["processes"], partition_size=spec["partition"],
+                                         worker_cpu=worker_cpu)
                 seconds = time.perf_counter() - start
+                parent = _own_cpu() - own_before
                 busy = _machine_busy() - busy_before
-            own = _own_cpu() - own_before + sum(workers.cpu.values())
+            # Dask workers (not counted by the workers themselves): the last samples of every descendant
+            children = sum(worker_cpu.values()) if worker_cpu else sum(workers.cpu.values())
+            own = parent + max(children, sum(workers.cpu.values()))
             del store
         queue.put({
             "documents": len(report.added),
@@ -259,6 +285,8 @@ def _build(spec: dict, queue) -> None:
             "rss_parent": peak_rss(),
             "rss_worker": workers.peak,
             "other_cores": max(0.0, (busy - own) / seconds) if busy is not None and busy >= 0 else 0.0,
+            "parent_cpu": parent,
+            "worker_cpu": children,
         })
     except BaseException as error:  # reported to the parent, which raises it
         queue.put({"error": f"{type(error).__name__}: {error}"})
@@ -270,6 +298,7 @@ def measure_build(label: str, input: Path, words: int, *, processes: int, dask: 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     spec = {"input": str(input), "processes": processes, "dask": dask, "partition": partition, "model": model}
+    load = os.getloadavg()[0]
     process = context.Process(target=_build, args=(spec, queue))
     process.start()
     result = queue.get()
@@ -278,7 +307,7 @@ def measure_build(label: str, input: Path, words: int, *, processes: int, dask: 
         raise RuntimeError(f"{label}: {result['error']}")
     # the words of the documents read (a web page's text is what the article reader kept of it)
     return Measure(label, result["documents"], result.get("words") or words, result["seconds"], result["rss_parent"],
-                   result["rss_worker"], round(result["other_cores"], 2))
+                   result["rss_worker"], round(result["other_cores"], 2), result["parent_cpu"], result["worker_cpu"], load)
 
 
 @dataclass
@@ -304,6 +333,12 @@ class ScaleResult:
         return self.single.seconds / self.multi.seconds
 
     @property
+    def ceiling(self) -> float | None:
+        """Worker CPU / parent CPU per document of the N-process build: about how many workers one parent can feed."""
+        parent = self.multi.parent_cpu_per_doc
+        return self.multi.worker_cpu_per_doc / parent if parent and self.multi.worker_cpu else None
+
+    @property
     def dask_ratio(self) -> float | None:
         """Dask time / local time, both with N processes (> 1: Dask is slower)."""
         return self.dask.seconds / self.multi.seconds if self.dask else None
@@ -326,6 +361,9 @@ class ScaleResult:
                      if m is not None],
             "warc_over_jsonl": None if self.warc is None else round(self.warc_ratio, 3),
             "speedup": round(self.speedup, 3),
+            "parent_cpu_per_doc": round(self.multi.parent_cpu_per_doc, 5),
+            "worker_cpu_per_doc": round(self.multi.worker_cpu_per_doc, 5),
+            "ceiling": None if self.ceiling is None else round(self.ceiling, 1),
             "dask_over_local": None if self.dask is None else round(self.dask_ratio, 3),
             "rss_ratio_parent": None if rss is None else round(rss[0], 3),
             "rss_ratio_worker": None if rss is None else round(rss[1], 3),

@@ -46,18 +46,23 @@ def build_local(
     partition_size: int | None = None,
     progress: Callable[..., None] | None = None,
     extract: Callable[[Iterable[Document]], Iterable[Extraction]] | None = None,
+    worker_cpu: dict[int, float] | None = None,
 ) -> BuildReport:
     """Add the documents that the store lacks (see the module docstring).
 
     ``processes`` defaults to every core; ``extract`` replaces the pipeline
-    (tests, other extractors).
+    (tests, other extractors); ``worker_cpu`` collects the CPU seconds of
+    each worker process (:func:`kg.scale.parallel.extract_parallel`).
     """
     if extract is None:
-        from kg.scale.parallel import extract_parallel
+        from kg.scale.parallel import default_processes, extract_parallel, start_server
 
         settings = settings or Settings()
+        if (processes or default_processes()) > 1:
+            start_server()  # its imports overlap with reading and screening the first documents
 
         def extract(fresh: Iterable[Document]) -> Iterable[Extraction]:
-            return extract_parallel(fresh, settings, processes=processes, partition_size=partition_size)
+            return extract_parallel(fresh, settings, processes=processes, partition_size=partition_size,
+                                    worker_cpu=worker_cpu)
 
     return build_store(store, documents, extract, batch_size=batch_size, progress=progress)

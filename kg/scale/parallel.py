@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, Sequence, TypeVar
@@ -33,7 +34,7 @@ from typing import Iterable, Iterator, Sequence, TypeVar
 from kg.records import Document, Extraction
 from kg.settings import Settings
 
-__all__ = ["default_processes", "extract_parallel", "extract_partition", "partitions"]
+__all__ = ["balanced_partitions", "default_processes", "extract_parallel", "extract_partition", "partitions", "start_server"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,11 +57,47 @@ def partitions(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def balanced_partitions(items: Iterable[T], size: int, pieces: int) -> Iterator[list[T]]:
+    """:func:`partitions` of ``size`` items, but the last ``size`` to ``2 * size - 1`` items come in about
+    ``pieces`` smaller lists, so that the workers finish together (the input is read one partition ahead).
+
+    No list is shorter than ``size // 8`` items (nor than one).
+
+    >>> [len(part) for part in balanced_partitions(range(100), 32, 8)]
+    [32, 32, 5, 5, 5, 5, 4, 4, 4, 4]
+    >>> [len(part) for part in balanced_partitions(range(10), 32, 8)], list(balanced_partitions([], 32, 8))
+    ([5, 5], [])
+    """
+    chunks = partitions(items, size)
+    held = next(chunks, None)
+    for chunk in chunks:
+        if len(chunk) < size:  # the end: split the last two chunks
+            held += chunk
+            break
+        yield held
+        held = chunk
+    if held is None:
+        return
+    count = max(1, min(pieces, len(held) // max(1, size // 8)))
+    step, extra = divmod(len(held), count)
+    start = 0
+    for number in range(count):
+        end = start + step + (number < extra)
+        yield held[start:end]
+        start = end
+
+
 def extract_partition(documents: Sequence[Document], settings: Settings) -> list[Extraction]:
     """The extractions of ``documents``, in order; the pipeline is built once per process."""
     from kg.nlp import load_pipeline
 
     return list(load_pipeline(settings).extract_many(documents, n_process=1))
+
+
+def _extract_task(documents: Sequence[Document], settings: Settings) -> tuple[list[Extraction], int, float]:
+    """:func:`extract_partition` in a worker, with the worker's id and the CPU seconds it has used so far."""
+    extractions = extract_partition(documents, settings)
+    return extractions, os.getpid(), time.process_time()
 
 
 def _exit_with_parent() -> None:
@@ -102,12 +139,35 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def start_server() -> None:
+    """Start the fork server that :func:`extract_parallel` forks its workers from, now, and return at once.
+
+    The server imports spaCy and the pipeline's modules (about 0.7 s) before
+    it forks the first worker; started at the beginning of a build, it does
+    so while this process opens the store, loads the language identifier and
+    reads the first partition, instead of after. A no-op where workers are
+    spawned, or when the server runs already.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _results(future, worker_cpu: dict[int, float] | None) -> list[Extraction]:
+    extractions, pid, cpu = future.result()
+    if worker_cpu is not None:
+        worker_cpu[pid] = max(cpu, worker_cpu.get(pid, 0.0))
+    return extractions
+
+
 def extract_parallel(
     documents: Iterable[Document],
     settings: Settings,
     *,
     processes: int | None = None,
     partition_size: int | None = None,
+    worker_cpu: dict[int, float] | None = None,
 ) -> Iterator[Extraction]:
     """Extractions of ``documents`` in input order, from ``processes`` worker processes.
 
@@ -115,6 +175,10 @@ def extract_parallel(
     ``settings.batch_size``) at a time, with at most two partitions per
     worker in flight, so memory does not grow with the input. With one
     process, or an input that fits in one partition, everything runs here.
+    ``worker_cpu``, if given, is filled with the CPU seconds of each worker
+    process (by process id: loading the pipeline and every partition it
+    extracted), as the worker counts them; it stays empty when everything
+    runs here.
     """
     processes = processes or default_processes()
     size = partition_size or settings.batch_size
@@ -130,12 +194,12 @@ def extract_parallel(
     with ProcessPoolExecutor(processes, mp_context=_context(), initializer=_start_worker, initargs=(settings,)) as pool:
         pending: deque = deque()
         try:
-            for part in partitions(itertools.chain(head, iterator), size):
-                pending.append(pool.submit(extract_partition, part, settings))
+            for part in balanced_partitions(itertools.chain(head, iterator), size, 4 * processes):
+                pending.append(pool.submit(_extract_task, part, settings))
                 while len(pending) >= window:
-                    yield from pending.popleft().result()
+                    yield from _results(pending.popleft(), worker_cpu)
             while pending:
-                yield from pending.popleft().result()
+                yield from _results(pending.popleft(), worker_cpu)
         finally:
             for future in pending:
                 future.cancel()
