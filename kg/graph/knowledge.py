@@ -42,10 +42,7 @@ from dataclasses import asdict, dataclass
 from datetime import date as Date
 from typing import Iterable, Iterator, Mapping
 
-import networkx as nx
-
 from kg.records import ENTITY_TYPES, MODALITIES, Document, Entity, Extraction, Relation
-from kg.vocab import load_vocabulary, symmetric_predicates
 
 __all__ = ["DocumentInfo", "Provenance", "KnowledgeGraph", "content_hash", "valid_date"]
 
@@ -145,6 +142,8 @@ class KnowledgeGraph:
     """
 
     def __init__(self, *, entries: Mapping | None = None) -> None:
+        import networkx as nx  # here, not at import: valid_date and content_hash serve kg query without it
+
         self.graph = nx.MultiDiGraph()
         self.graph.graph["documents"] = {}
         self._entries = entries
@@ -250,6 +249,8 @@ class KnowledgeGraph:
         self.add_document(info)
         for entity in extraction.entities:
             self.add_entity(entity.id, entity.type, entity.label, mentions=len(entity.mentions))
+        from kg.vocab import load_vocabulary
+
         vocabulary = load_vocabulary()
         for relation in extraction.relations:
             if relation.predicate not in vocabulary or relation.modality not in MODALITIES:
@@ -336,6 +337,8 @@ class KnowledgeGraph:
     def _orient(self, subject: str, predicate: str, object: str) -> tuple[str, str]:
         """Canonical order of an edge: sorted for symmetric predicates."""
         if self._symmetric is None:
+            from kg.vocab import symmetric_predicates
+
             self._symmetric = symmetric_predicates()
         if predicate in self._symmetric and object < subject:
             return object, subject

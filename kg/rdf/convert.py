@@ -34,14 +34,14 @@ from collections import defaultdict
 from functools import lru_cache
 from decimal import Decimal
 from typing import Iterable, Iterator, NamedTuple
-from urllib.parse import quote, unquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, Provenance
+from kg.rdf.names import PREFIXES, WD, Lit, Triple, document_id, document_iri, entity_id, entity_iri, prefixes
 from kg.records import ENTITY_TYPES, MODALITIES
-from kg.vocab import IR, IRDOC, IRR, IRS, PROV, load_ontology, load_vocabulary
+from kg.vocab import IR, IRR, IRS, PROV, load_vocabulary
 
 __all__ = [
     "PREFIXES",
@@ -67,33 +67,6 @@ __all__ = [
     "to_rdflib",
     "triples",
 ]
-
-WD = "http://www.wikidata.org/entity/"
-
-#: The prefixes used in exports and in the library's own queries (see :func:`prefixes` for ``kg query``).
-PREFIXES = {
-    "ir": str(IR),
-    "irr": str(IRR),
-    "irs": str(IRS),
-    "irdoc": str(IRDOC),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "wd": WD,
-}
-
-
-def prefixes(ontology=None) -> dict[str, str]:
-    """The prefixes ``kg query`` pre-binds: :data:`PREFIXES` and those the ontology (default: the one in use) declares.
-
-    >>> prefixes()["irs"] == PREFIXES["irs"], sorted(set(prefixes()) - set(PREFIXES))
-    (True, [])
-    """
-    return {**PREFIXES, **load_ontology(ontology).prefixes}
-
 
 _A, _LABEL = str(RDF.type), str(RDFS.label)
 _SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
@@ -132,17 +105,6 @@ def _terms() -> _Terms:
     )
 
 
-class Lit(NamedTuple):
-    """A literal: its lexical form, datatype IRI (``None`` for a plain string) and language."""
-
-    value: str
-    datatype: str | None = None
-    language: str | None = None
-
-
-Triple = tuple[str, str, "str | Lit"]
-
-
 def _lit(value: str, datatype=None) -> Lit:
     return Lit(str(value), str(datatype) if datatype is not None else None)
 
@@ -155,27 +117,6 @@ def decimal_lexical(value: float) -> str:
     """
     text = format(Decimal(str(round(float(value), 3))).normalize(), "f")
     return "0" if text in ("-0", "") else text
-
-
-def entity_iri(id: str) -> str:
-    """The IRI of an entity id under ``irr:`` (percent-encoded where needed).
-
-    >>> entity_iri("ARM"), entity_id(entity_iri("a b"))
-    ('https://ir-kg.org/resource/ARM', 'a b')
-    """
-    return str(IRR) + quote(id, safe="-._~")
-
-
-def entity_id(iri: str) -> str:
-    return unquote(str(iri).removeprefix(str(IRR)))
-
-
-def document_iri(id: str) -> str:
-    return str(IRDOC) + quote(id, safe="-._~")
-
-
-def document_id(iri: str) -> str:
-    return unquote(str(iri).removeprefix(str(IRDOC)))
 
 
 def statement_iri(subject: str, predicate: str, object: str, modality: str, provenance: Provenance) -> str:

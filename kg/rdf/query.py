@@ -20,9 +20,10 @@ integer    ``3``                 ``3``
 
 A value written as ``<IRI>`` or ``prefix:name`` (a pre-bound prefix) is an IRI
 whatever the kind; an undeclared parameter takes such IRIs or a string. The
-pre-bound prefixes are :func:`kg.rdf.convert.prefixes`: the usual ones and
+pre-bound prefixes are :func:`kg.rdf.names.prefixes`: the usual ones and
 those the ontology in use declares; a bare predicate must be one of its
-relation predicates.
+relation predicates. Running a query imports neither rdflib nor networkx
+(:mod:`kg.rdf.names` reads the ontology's names with pyoxigraph).
 
 >>> queries = named_queries()
 >>> queries["allies-of"].params[0].name, queries["allies-of"].params[0].kind
@@ -45,8 +46,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.rdf.convert import document_iri, entity_iri, prefixes
-from kg.vocab import load_vocabulary, ontology_path
+from kg.rdf.names import IR, document_iri, entity_iri, ontology_names, ontology_path, prefixes
 
 __all__ = [
     "KINDS",
@@ -132,10 +132,9 @@ def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
         if kind == "entity":
             return ox.NamedNode(entity_iri(value))
         if kind == "predicate":
-            predicate = load_vocabulary().get(value)
-            if predicate is None:
+            if value not in ontology_names().predicates:
                 raise QueryError(f"{value!r} is not a predicate of the ontology in use")
-            return ox.NamedNode(str(predicate.iri))
+            return ox.NamedNode(IR + value)
         if kind == "document":
             return ox.NamedNode(document_iri(value))
         if kind == "date":
@@ -167,6 +166,10 @@ def substitutions(params: dict[str, str], query: NamedQuery | None = None) -> di
     return bound
 
 
+#: :data:`kg.serve.policy.MAX_NESTING`: a query with at most this many brackets nests no deeper (a test checks they agree).
+_FEW_BRACKETS = 256
+
+
 def query_store(store: ox.Store, text: str, bindings: dict | None = None):
     """Run a query on an Oxigraph store with the pre-bound prefixes.
 
@@ -174,11 +177,12 @@ def query_store(store: ox.Store, text: str, bindings: dict | None = None):
     A query nesting deeper than :data:`kg.serve.policy.MAX_NESTING` is refused
     (Oxigraph's parser would overflow its stack and end the process).
     """
-    from kg.serve.policy import nesting_refusal
+    if sum(map(text.count, "({[")) > _FEW_BRACKETS:  # fewer cannot nest too deep: no need to load the scanner
+        from kg.serve.policy import nesting_refusal
 
-    too_deep = nesting_refusal(text)
-    if too_deep:
-        raise QueryError(too_deep)
+        too_deep = nesting_refusal(text)
+        if too_deep:
+            raise QueryError(too_deep)
     try:
         return store.query(text, prefixes=prefixes(), substitutions=bindings or None)
     except SyntaxError as error:
@@ -278,12 +282,12 @@ def unknown_terms(text: str) -> list[tuple[str, int, str | None]]:
     >>> unknown_terms("SELECT ?x { ?x ir:confidance ?c ; ir:modality ir:Asserted ; ir:xyzzy ?z }")
     [('ir:confidance', 15, 'ir:confidence'), ('ir:xyzzy', 60, None)]
     """
-    if "ir" in set(_DECLARED_PREFIX.findall(text)):  # ir: bound to something else by the query itself
+    if "ir:" not in text or "ir" in set(_DECLARED_PREFIX.findall(text)):  # no ir: name, or ir: bound by the query itself
         return []
     from kg.serve.policy import visible_code
-    from kg.vocab import load_ontology
 
-    terms = sorted(load_ontology().terms | set(load_vocabulary()))
+    names = ontology_names()
+    terms = sorted(names.terms | names.predicates)
     found = []
     for match in _PREFIXED_NAME.finditer(visible_code(text)):
         if match.group(1) == "ir" and match.group(2) and match.group(2) not in terms:

@@ -2,7 +2,9 @@
 
 Loading, dumping and querying go through pyoxigraph directly (its Rust
 parsers, serialisers and query engine); rdflib is kept for small in-memory
-graphs. Everything lives in the store's default graph.
+graphs. Everything lives in the store's default graph. Opening, reading and
+querying a store import neither rdflib nor networkx (:mod:`kg.rdf.convert` is
+imported by the functions that convert).
 
 A store grows by :func:`build_store`: documents already in it (same id or
 same text) are skipped before extraction, and each batch of new documents is
@@ -26,26 +28,15 @@ import itertools
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write
-from kg.graph.knowledge import KnowledgeGraph, content_hash
-from kg.rdf.convert import (
-    PREFIXES,
-    Lit,
-    Triple,
-    document_id,
-    document_triples,
-    entity_iri,
-    entity_triples,
-    from_triples,
-    ntriples,
-    relation_triples,
-)
-from kg.records import Document, Extraction
-from kg.vocab import IR
+from kg.rdf.names import IR, PREFIXES, Lit, Triple, document_id, entity_iri
+
+if TYPE_CHECKING:  # imported where used: opening and querying a store (kg query) needs none of them
+    from kg.graph.knowledge import KnowledgeGraph
+    from kg.records import Document, Extraction
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -145,6 +136,8 @@ def store_triples(store: ox.Store) -> Iterator[Triple]:
 
 def load_graph(store: ox.Store, **options) -> KnowledgeGraph:
     """The KnowledgeGraph that the store holds."""
+    from kg.rdf.convert import from_triples
+
     return from_triples(store_triples(store), **options)
 
 
@@ -200,6 +193,8 @@ def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
     and has its mention count increased — so ``kg`` must hold only documents
     that are not in the store yet (:func:`build_store` sees to that).
     """
+    from kg.rdf.convert import document_triples, entity_triples, ntriples, relation_triples
+
     insert: list[Triple] = []
     delete: list[Triple] = []
     for doc_id in sorted(kg.documents):
@@ -213,7 +208,7 @@ def write_graph(store: ox.Store, kg: KnowledgeGraph, *, extra: str = "") -> int:
             insert.extend(entity_triples(node, data))
             continue
         if data["mentions"]:
-            mentions, old = str(IR.mentionCount), stored[iri]
+            mentions, old = IR + "mentionCount", stored[iri]
             total = sum(int(term.value) for term in old) + data["mentions"]
             delete.extend((iri, mentions, _neutral(term)) for term in old)
             insert.append((iri, mentions, Lit(str(total), _XSD_INTEGER)))
@@ -264,6 +259,8 @@ def new_documents(documents: Iterable[Document], store, report: BuildReport, pro
     and reported (``report.renamed``, a warning): a document ``x#1`` is not lost to part 1 of a long
     document ``x``. In a store written without content hashes, a known id still means "stored".
     """
+    from kg.graph.knowledge import content_hash
+
     ids, hashes = document_index(store)
     by_id = any(True for _ in store.query(_UNHASHED, prefixes=PREFIXES))
     for document in documents:
@@ -304,6 +301,8 @@ def build_store(
     committed batch (:class:`kg.scale.progress.BuildProgress.advance`).
     Every ``flush_every`` transactions the store is flushed (:func:`flush_store`).
     """
+    from kg.graph.knowledge import KnowledgeGraph
+
     report = BuildReport()
 
     def flush(batch: KnowledgeGraph) -> None:
@@ -342,6 +341,8 @@ def export_store(store: ox.Store, output: str | Path | BinaryIO, format: str) ->
     if format not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose from {', '.join(EXPORT_FORMATS)}")
     if isinstance(output, (str, Path)):
+        from kg.atomic import atomic_write
+
         with atomic_write(output, "wb") as stream:
             export_store(store, stream, format)
         return
