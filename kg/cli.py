@@ -416,9 +416,12 @@ def query(
     params: List[str] = typer.Option([], "--param", help="key=value, bound to ?key (e.g. state=ARM); repeatable."),
     output_format: str = typer.Option("table", "--format", help="table, csv or json."),
     csv_safe: bool = typer.Option(False, "--csv-safe", help="CSV: ' before cells a spreadsheet would run as formulas (=, +, -, @)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0, help="Rows at most (0: all; default: all, or a named query's page when no --param is given)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Rows skipped first (the next page: --offset LIMIT)."),
 ):
     """Run a SPARQL query; the prefixes ir, irr, irs, irdoc, rdf, rdfs, xsd, owl, prov, dcterms, wd (and any the ontology declares) are pre-bound."""
-    from kg.rdf.query import QueryError, load_query, named_queries, run_query, substitutions, unknown_terms
+    from kg.rdf.query import (QueryError, load_query, named_queries, page_limit, paged, run_query, substitutions,
+                              unknown_terms)
 
     if output_format not in ("table", "csv", "json"):
         _fail(f"--format must be table, csv or json, not {output_format!r}")
@@ -448,12 +451,16 @@ def query(
 
     if not store.startswith(("http://", "https://")):
         _require_store(store)
+    page = page_limit(named, values, limit)
     try:
         # opened again if a build running meanwhile compacts away the files of the snapshot (or its MANIFEST)
-        answer = run_query(lambda: open_store(store, read_only=True), sparql, substitutions(values, named),
-                           output_format, csv_safe=csv_safe)
+        answer = run_query(lambda: open_store(store, read_only=True), paged(sparql, page, offset),
+                           substitutions(values, named), output_format, csv_safe=csv_safe)
     except (QueryError, StoreError) as error:
         _fail(str(error))
+    if limit is None and page is not None and (output_format != "table" or len(answer[1]) >= page):
+        typer.echo(f"kg: note: {named.name} without --param: rows {offset + 1:,} to {offset + page:,} at most; "
+                   f"--offset {offset + page} for the next page, --limit 0 for all", err=True)
     for term, _, near in unknown_terms(sparql):  # legal SPARQL, but it can only match nothing
         typer.echo(f"kg: warning: {term} is not declared in the ontology in use"
                    + (f"; did you mean {near}?" if near else ""), err=True)

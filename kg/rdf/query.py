@@ -25,6 +25,10 @@ those the ontology in use declares; a bare predicate must be one of its
 relation predicates. Running a query imports neither rdflib nor networkx
 (:mod:`kg.rdf.names` reads the ontology's names with pyoxigraph).
 
+A ``# @page N`` line gives the query a default page: run with none of its
+parameters bound (every row of the store), ``kg query`` shows the first N
+rows and says how to get the others (:func:`page_limit`, :func:`paged`).
+
 >>> queries = named_queries()
 >>> queries["allies-of"].params[0].name, queries["allies-of"].params[0].kind
 ('state', 'entity')
@@ -62,6 +66,8 @@ __all__ = [
     "explain_syntax_error",
     "load_query",
     "named_queries",
+    "page_limit",
+    "paged",
     "parse_value",
     "query_store",
     "query_rdflib",
@@ -72,6 +78,7 @@ __all__ = [
 
 KINDS = ("entity", "predicate", "document", "date", "string", "integer")
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)\s*(.*)$")
+_PAGE = re.compile(r"^#\s*@page\s+(\d+)\s*$")
 _PREFIXED = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -93,26 +100,31 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    #: Rows shown when no parameter is bound (``# @page N``); ``None``: all.
+    page: int | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
 
 def load_query(path: Path | str) -> NamedQuery:
-    """A query file: its first ``# `` line is the description, ``# @param`` lines the parameters."""
+    """A query file: its first ``# `` line is the description, ``# @param`` lines the parameters, ``# @page N`` its page."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     description = lines[0][1:].strip() if lines and lines[0].startswith("# ") else ""
-    params = []
+    params, page = [], None
     for line in lines:
+        paging = _PAGE.match(line.strip())
+        if paging:
+            page = int(paging.group(1))
         match = _PARAM.match(line.strip())
         if match:
             name, kind, help = match.groups()
             if kind not in KINDS:
                 raise QueryError(f"{path}: parameter {name} has unknown kind {kind!r} (one of {', '.join(KINDS)})")
             params.append(Param(name, kind, help.strip()))
-    return NamedQuery(path.stem, description, tuple(params), text)
+    return NamedQuery(path.stem, description, tuple(params), text, page if page else None)
 
 
 def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -164,6 +176,38 @@ def substitutions(params: dict[str, str], query: NamedQuery | None = None) -> di
             raise QueryError(f"query {query.name} has no parameter {name!r} (it has: {names})")
         bound[ox.Variable(name)] = parse_value(value, declared.kind if declared else None)
     return bound
+
+
+def page_limit(query: NamedQuery | None, params: dict, limit: int | None = None) -> int | None:
+    """The LIMIT a run gets: ``limit`` if given (0: none), else the query's page when no parameter is bound.
+
+    >>> query = NamedQuery("q", "", (Param("s", "entity"),), "SELECT ?s { ?s a ?t }", page=100)
+    >>> page_limit(query, {}), page_limit(query, {"s": "ARM"}), page_limit(query, {}, 0), page_limit(None, {}, 5)
+    (100, None, None, 5)
+    """
+    if limit is not None:
+        return limit or None
+    return query.page if query is not None and not params else None
+
+
+def paged(text: str, limit: int | None, offset: int = 0) -> str:
+    """``text`` with ``LIMIT limit`` and ``OFFSET offset`` after it (either may be none): one page of its rows.
+
+    >>> paged("SELECT ?s { ?s a ?t } ORDER BY ?s", 10, 20).splitlines()[1:]
+    ['LIMIT 10', 'OFFSET 20']
+    >>> paged("SELECT ?s { ?s a ?t } LIMIT 5", 10)
+    Traceback (most recent call last):
+    ...
+    kg.rdf.query.QueryError: the query ends with a LIMIT, OFFSET or VALUES of its own: --limit and --offset cannot page it
+    """
+    if not limit and not offset:
+        return text
+    from kg.serve.policy import visible_code
+
+    code = visible_code(text)
+    if re.search(r"(?i)\b(LIMIT|OFFSET|VALUES)\b", code[code.rfind("}") + 1:]):
+        raise QueryError("the query ends with a LIMIT, OFFSET or VALUES of its own: --limit and --offset cannot page it")
+    return text.rstrip() + (f"\nLIMIT {limit}" if limit else "") + (f"\nOFFSET {offset}" if offset else "")
 
 
 #: :data:`kg.serve.policy.MAX_NESTING`: a query with at most this many brackets nests no deeper (a test checks they agree).
