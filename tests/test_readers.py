@@ -413,4 +413,6 @@ def test_graph_page_evidence_names_the_site_and_publication_date_of_its_page():
     kg.add_evidence("PER", "talksWith", "ECU", "asserted",
                     Provenance(doc="page-1", sentence="Peru and Ecuador agreed on Wednesday.", date="2024-05-07"))
     page = to_html(kg)
-    assert "Harbour Times" in page and "published 2024-05-08" in page and "https://harbour.example/world/mines" in page
+    # the page's script writes "Harbour Times · page-1 · 2024-05-07 · published 2024-05-08" (tests/test_viz_page.py)
+    assert '["page-1","Peru and Ecuador agree to clear border mines","https://harbour.example/world/mines",' \
+           '"Harbour Times","2024-05-08"]' in page

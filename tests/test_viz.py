@@ -44,12 +44,42 @@ def small_graph() -> KnowledgeGraph:
     return kg
 
 
-def page_data(page: str) -> tuple[list[dict], list[dict], dict]:
-    """The nodes, edges and options that the page hands to vis-network."""
-    nodes = re.search(r"nodes = new vis\.DataSet\((.*?)\);\n", page).group(1)
-    edges = re.search(r"edges = new vis\.DataSet\((.*?)\);\n", page).group(1)
+def page_data(page: str) -> tuple[dict, dict]:
+    """The graph's tables (``kg.viz.html._page_data``, the dates from the client settings) and the vis-network options."""
+    data = json.loads(re.search(r"var KGDATA = (.*?);\n", page).group(1))
+    data["dates"] = json.loads(re.search(r"var KG = (.*?);\n", page).group(1))["dates"]
     options = re.search(r"var options = (.*?);\n", page).group(1)
-    return json.loads(nodes), json.loads(edges), json.loads(options)
+    return data, json.loads(options)
+
+
+def entities(data: dict) -> dict[str, dict]:
+    """The page's entities by id, as named fields."""
+    out = {}
+    for row in data["nodes"]:
+        row = row + [None] * (7 - len(row))
+        out[row[0]] = {"label": row[1], "type": data["types"][row[2]][0], "shape": data["types"][row[2]][1],
+                       "mentions": row[3], "x": row[4], "y": row[5], "qid": row[6]}
+    return out
+
+
+def relations(data: dict) -> dict[str, dict]:
+    """The page's relations by id ``subject|predicate|modality|object``, as named fields (ids for numbers)."""
+    names = [row[0] for row in data["nodes"]] + [row[0] for row in data["others"]]
+    day = lambda n: data["dates"][n] if n >= 0 else None  # noqa: E731
+    out = {}
+    for row in data["edges"]:
+        row = row + [0, [], []][len(row) - 8:]  # trailing empty fields are left out
+        predicate = data["predicates"][row[2]][0]
+        modality = data["modalities"][row[3]]
+        out[f"{names[row[0]]}|{predicate}|{modality}|{names[row[1]]}"] = {
+            "subject": names[row[0]], "object": names[row[1]], "predicate": predicate, "modality": modality,
+            "support": row[4], "confidence": row[5],
+            "documents": [(data["documents"][row[6][i]][0], day(row[6][i + 1])) for i in range(0, len(row[6]), 2)],
+            "evidence": [(data["documents"][e[0]][0], day(e[1]), e[2], e[3] if len(e) > 3 else "the document's")
+                         for e in row[7]],
+            "more": row[8], "claimants": [names[n] for n in row[9]], "deniers": [names[n] for n in row[10]],
+        }
+    return out
 
 
 # -- filters --------------------------------------------------------------------------
@@ -131,78 +161,58 @@ def test_viz_html_is_self_contained(small_graph):
 
 
 def test_viz_html_page_holds_exactly_the_graph(small_graph):
-    nodes, edges, _ = page_data(to_html(small_graph))
-    assert (sorted(n["id"] for n in nodes), sorted(e["id"] for e in edges)) == element_ids(small_graph)
-    assert len(edges) == len(small_graph) and len(nodes) == len(small_graph.nodes)
+    data, _ = page_data(to_html(small_graph))
+    assert (sorted(entities(data)), sorted(relations(data))) == element_ids(small_graph)
+    assert len(data["edges"]) == len(small_graph) and len(data["nodes"]) == len(small_graph.nodes)
 
 
-def test_viz_html_styles_nodes_by_type_and_size(small_graph):
-    nodes, _, _ = page_data(to_html(small_graph))
-    by_id = {n["id"]: n for n in nodes}
-    shapes = {by_id[i]["shape"] for i in ("ARM", "AZE", "RUS", "TUR")}
-    assert shapes == {"dot"}
-    assert len({by_id[i]["shape"] for i in ("ARM", "CSTO", "vladimir-putin", "nagorno-karabakh")}) == 4
-    assert by_id["ARM"]["value"] > by_id["nagorno-karabakh"]["value"]  # size by degree
-    assert by_id["ARM"]["label"] == "Armenia"
-    assert "Armenia" in by_id["ARM"]["tip"] and ">State<" in by_id["ARM"]["tip"]
+def test_viz_html_tables_hold_styles_labels_and_the_tooltips_facts(small_graph):
+    """What the page's script styles the items and builds the tooltips from (the browser side: test_viz_page.py)."""
+    data, _ = page_data(to_html(small_graph))
+    nodes = entities(data)
+    assert {nodes[i]["shape"] for i in ("ARM", "AZE", "RUS", "TUR")} == {"dot"}
+    assert len({nodes[i]["shape"] for i in ("ARM", "CSTO", "vladimir-putin", "nagorno-karabakh")}) == 4
+    assert nodes["ARM"]["label"] == "Armenia" and nodes["ARM"]["type"] == "State" and nodes["ARM"]["mentions"] == 1
+    predicates = {row[0]: row for row in data["predicates"]}
+    assert predicates["conflictWith"][1:4] == ["in conflict with", True, "conflictual"]
+    assert predicates["accuses"][4] == "conflictual; CAMEO 112, Goldstein -2.0"
+    edges = relations(data)
+    claimed = edges["TUR|deploysForcesTo|claimed|AZE"]
+    assert claimed["claimants"] == ["ARM"] and claimed["deniers"] == ["AZE", "TUR"]
+    assert claimed["evidence"] == [("d1", "2020-09-27", "Sentence of d1.", "the document's")] and claimed["more"] == 0
+    assert claimed["support"] == 1 and claimed["confidence"] == 0.5
+    conflict = edges["ARM|conflictWith|asserted|AZE"]
+    assert conflict["documents"] == [("d1", "2020-09-27"), ("d2", "2020-10-10")] and conflict["support"] == 2
+    assert [e[0] for e in conflict["evidence"]] == ["d2", "d1"]  # the most recent first
+    assert edges["ARM|memberOf|asserted|CSTO"]["documents"] == [("d3", None)]
+    assert data["others"] == []  # every claimant and denier is on the page
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    if colour.startswith("#"):
-        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return tuple(int(x) for x in re.findall(r"\d+", colour)[:3])
+def test_viz_html_claimants_off_the_page_are_named(small_graph):
+    data, _ = page_data(to_html(small_graph, focus="TUR", depth=1, modalities="claimed"))
+    assert sorted(entities(data)) == ["AZE", "TUR"] and data["others"] == [["ARM", "Armenia"]]
+    assert relations(data)["TUR|deploysForcesTo|claimed|AZE"]["claimants"] == ["ARM"]
 
 
-def test_viz_html_styles_edges_by_polarity_modality_direction_and_support(small_graph):
-    _, edges, _ = page_data(to_html(small_graph))
-    by_id = {e["id"]: e for e in edges}
-    conflict = by_id["ARM|conflictWith|asserted|AZE"]
-    mediates = by_id["RUS|mediates|asserted|ARM"]
-    leader = by_id["vladimir-putin|leaderOf|asserted|RUS"]
-    claimed = by_id["TUR|deploysForcesTo|claimed|AZE"]
-    hypothetical = by_id["RUS|supports|hypothetical|ARM"]
-    negated = by_id["RUS|attacks|negated|TUR"]
-    red, green, _ = _rgb(conflict["color"]["color"])
-    assert red > 2 * green  # conflictual: red
-    red, green, _ = _rgb(mediates["color"]["color"])
-    assert green > red  # cooperative: green
-    red, green, blue = _rgb(leader["color"]["color"])
-    assert red == green == blue  # structural: grey
-    assert conflict["dashes"] is False and claimed["dashes"] and hypothetical["dashes"] and negated["dashes"]
-    assert len({json.dumps(x["dashes"]) for x in (claimed, hypothetical, negated)}) == 3
-    assert negated["arrows"]["to"]["type"] == "bar"
-    assert conflict["arrows"]["to"]["enabled"] is False  # symmetric
-    assert mediates["arrows"]["to"]["enabled"] is True and mediates["arrows"]["to"]["type"] == "arrow"
-    assert conflict["value"] == 2 and mediates["value"] == 1  # width by support
-
-
-def test_viz_html_edge_tooltip_has_modality_attribution_denials_dates(small_graph):
-    _, edges, _ = page_data(to_html(small_graph))
-    tip = {e["id"]: e["tip"] for e in edges}["TUR|deploysForcesTo|claimed|AZE"]
-    assert "claimed" in tip and "deploys forces to" in tip
-    assert re.search(r"claimed by</th><td>Armenia", tip)
-    assert re.search(r"denied by</th><td>Azerbaijan.*Turkey", tip)
-    assert "2020-09-27" in tip and "Sentence of d1." in tip
-
-
-def test_viz_html_tooltip_shows_three_sentences_and_only_web_links():
+def test_viz_html_tables_keep_three_sentences_and_only_web_links():
     kg = KnowledgeGraph(entries={})
     urls = ["https://news.example.org/a?x=1&y=2", "javascript:alert(3)", "http://b.example.org/", None, "ftp://c/"]
     for i, url in enumerate(urls):
         kg.add_evidence("ARM", "accuses", "AZE", "asserted",
                         Provenance(doc=f"d{i}", sentence=f"Sentence {i}.", date=f"2020-10-0{i + 1}", url=url))
-    _, edges, _ = page_data(to_html(kg))
-    tip = edges[0]["tip"]
-    assert tip.count("<li>") == 3 and "and 2 more" in tip
-    assert "Sentence 4." in tip and "Sentence 2." in tip and "Sentence 0." not in tip  # the most recent
-    assert 'href="http://b.example.org/"' in tip
-    assert "javascript:" not in tip and "ftp:" not in tip
-    kg2 = KnowledgeGraph(entries={})
-    kg2.add_evidence("ARM", "accuses", "AZE", "asserted", Provenance(doc="d", sentence="S.", url=urls[0]))
-    assert 'href="https://news.example.org/a?x=1&amp;y=2"' in page_data(to_html(kg2))[1][0]["tip"]
+    page = to_html(kg)
+    (edge,) = relations(page_data(page)[0]).values()
+    assert [e[2] for e in edge["evidence"]] == ["Sentence 4.", "Sentence 3.", "Sentence 2."] and edge["more"] == 2
+    assert [e[3] for e in edge["evidence"]] == [None, "the document's", "http://b.example.org/"]  # ftp: no link
+    data = page[page.index("var KGDATA"):]
+    assert "javascript:" not in data and "ftp:" not in data and "Sentence 0." not in data
+    long = KnowledgeGraph(entries={})
+    long.add_evidence("ARM", "accuses", "AZE", "asserted", Provenance(doc="d", sentence="word " * 100))
+    (edge,) = relations(page_data(to_html(long))[0]).values()
+    assert len(edge["evidence"][0][2]) == 320 and edge["evidence"][0][2].endswith("…")
 
 
-def test_viz_html_escapes_every_text_from_the_news():
+def test_viz_html_keeps_text_from_the_news_out_of_the_markup():
     kg = KnowledgeGraph(entries={})
     kg.add_entity("ARM", "State", '<img src=x onerror="alert(2)">', mentions=1)
     kg.add_entity('x"><svg onload=alert(4)>', "Other", "Evil & Co", mentions=1)
@@ -213,13 +223,12 @@ def test_viz_html_escapes_every_text_from_the_news():
     for raw in (SCRIPT, "<img src=x", "<svg onload", "javascript:alert", "<b>doc</b>", "<i>title</i>"):
         assert raw not in page
     assert "&lt;i&gt;title&lt;/i&gt;" in page
-    nodes, edges, _ = page_data(page)
-    tip = edges[0]["tip"]
-    assert "He said &lt;script&gt;alert(1)&lt;/script&gt; and left." in tip
-    assert "&lt;b&gt;doc&lt;/b&gt;" in tip and "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in tip
-    assert "<script" not in tip and "<img" not in tip and "<svg" not in tip
-    assert all("<img" not in n["tip"] and "<svg" not in n["tip"] for n in nodes)
-    assert {n["label"] for n in nodes} == {'<img src=x onerror="alert(2)">', "Evil & Co"}  # canvas text, not HTML
+    script = page[page.index("var KGDATA"):]
+    assert "<" not in script[: script.index(";\n")]  # the data holds no markup at all: every < is \u003c
+    data, _ = page_data(page)
+    (edge,) = relations(data).values()
+    assert edge["evidence"] == [("<b>doc</b>", "2020-10-08", f"He said {SCRIPT} and left.", None)]  # text, exact
+    assert {n["label"] for n in entities(data).values()} == {'<img src=x onerror="alert(2)">', "Evil & Co"}
 
 
 @pytest.mark.parametrize(
@@ -232,14 +241,32 @@ def test_viz_safe_url(url, safe):
 
 
 def test_viz_html_large_graph_has_positions_and_physics_off(small_graph):
-    nodes, _, options = page_data(to_html(small_graph, physics_limit=3))
+    data, options = page_data(to_html(small_graph, physics_limit=3))
     assert options["physics"]["enabled"] is False
-    placed = [n for n in nodes if n["degree"]]
+    nodes = entities(data)
+    placed = [n for i, n in nodes.items() if i != "nagorno-karabakh"]
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in placed)
-    (lone,) = [n for n in nodes if not n["degree"]]  # placed by the page if the user shows it
-    assert lone["id"] == "nagorno-karabakh" and lone["hidden"] is True and "x" not in lone
-    small_nodes, _, small_options = page_data(to_html(small_graph))
-    assert small_options["physics"]["enabled"] is True and "x" not in small_nodes[0]
+    assert nodes["nagorno-karabakh"]["x"] is None  # without relations: placed by the page if the user shows it
+    small, small_options = page_data(to_html(small_graph))
+    assert small_options["physics"]["enabled"] is True and all(len(row) == 4 for row in small["nodes"])
+
+
+def test_viz_html_page_of_a_large_graph_is_small():
+    """Issue 17: the tooltips are built by the page from compact tables, not shipped as HTML.
+
+    Before, the page of this graph took 4,600 bytes an entity besides the libraries (8.9 MB for 2,000 entities).
+    """
+    from kg.viz.html import _ASSETS, _asset
+    from kg.viz.synthetic import news_like_graph
+
+    kg = news_like_graph(2000)
+    page = to_html(kg)
+    libraries = sum(len(_asset(path).encode("utf-8")) for path in _ASSETS.values())
+    size = len(page.encode("utf-8"))
+    assert (size - libraries) / len(kg.nodes) < 900, size  # bytes an entity, with its relations, sentences, documents
+    data = re.search(r"var KGDATA = (.*?);\n", page).group(1)
+    assert "kg-title" not in data and "<" not in data  # no tooltip markup in the data
+    assert re.findall(r"<option value=\"[^\"']*\">", page) == ['<option value="">']  # the search list: made by the script
 
 
 def test_viz_html_rejects_bad_size_by(small_graph):
@@ -254,7 +281,7 @@ def test_viz_write_html_is_atomic(small_graph, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0o600
-    assert [n["id"] for n in page_data(written)[0]] == element_ids(small_graph, focus="ARM")[0]
+    assert sorted(entities(page_data(written)[0])) == element_ids(small_graph, focus="ARM")[0]
     with pytest.raises(ValueError):
         write_html(small_graph, target, predicates=["likes"])
     assert target.read_text(encoding="utf-8") == written  # a failed write leaves the old page
@@ -349,12 +376,12 @@ def test_viz_explore_dyad_timeline_plot(small_graph):
 def test_viz_seed_page(seed_extraction, tmp_path):
     kg = KnowledgeGraph.from_extractions([seed_extraction])
     path = write_html(kg, tmp_path / "seed.html")
-    nodes, edges, _ = page_data(path.read_text(encoding="utf-8"))
-    assert len(nodes) >= 11
-    assert sorted(e["id"] for e in edges) == sorted(
+    data, _ = page_data(path.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) >= 11
+    assert sorted(relations(data)) == sorted(
         f"{s}|{d['predicate']}|{d['modality']}|{o}" for s, o, d in kg.edges()
     )
-    assert {"ARM", "AZE", "IRN", "RUS"} <= {n["id"] for n in nodes}
+    assert {"ARM", "AZE", "IRN", "RUS"} <= set(entities(data))
 
 
 def test_viz_page_from_a_store_is_the_page_of_the_graph(small_graph):
@@ -377,23 +404,20 @@ def test_viz_reference_facts_are_muted_edges_among_the_shown_entities_for_their_
         Fact("vladimir-putin", "leaderOf", "RUS", "people", "2012-05-07", office="President <b>x</b>"),
         Fact("vladimir-putin", "leaderOf", "RUS", "people", "2000-05-07", "2008-05-07", office="President"),
     ]
-    nodes, edges, _ = page_data(to_html(small_graph, reference=facts))
-    reference = {e["id"]: e for e in edges if e["modality"] == "reference"}
+    data, _ = page_data(to_html(small_graph, reference=facts))
+    names = [row[0] for row in data["nodes"]]
+    reference = {f"reference|{names[s]}|{data['predicates'][p][0]}|{names[o]}": facts for s, o, p, facts in data["reference"]}
     assert sorted(reference) == ["reference|ARM|memberOf|CSTO", "reference|ARM|neighbourOf|AZE",
                                  "reference|vladimir-putin|leaderOf|RUS"]
-    assert sorted(n["id"] for n in nodes) == sorted(small_graph.nodes)
-    assert len(edges) == len(small_graph) + 3
-    border = reference["reference|ARM|neighbourOf|AZE"]
-    assert border["dashes"] and border["physics"] is False and border["arrows"]["to"]["enabled"] is False
-    assert "rgba(110,110,110,0.38)" == border["color"]["color"]
-    leader = reference["reference|vladimir-putin|leaderOf|RUS"]
-    assert "President &lt;b&gt;x&lt;/b&gt;" in leader["tip"] and "<b>x" not in leader["tip"]
-    assert "2012-05-07 to now" in leader["tip"] and "not from the news" in leader["tip"]
-    assert "2000-05-07" not in leader["tip"]  # a term that ended before the news
+    assert sorted(names) == sorted(small_graph.nodes) and len(data["edges"]) == len(small_graph)
+    sources = [row[0] for row in data["sources"]]
+    leader = [[start, end, office, sources[source]] for start, end, office, source in reference["reference|vladimir-putin|leaderOf|RUS"]]
+    assert leader == [["2012-05-07", None, "President <b>x</b>", leader[0][3]]]  # the term before the news left out
+    assert "President <b>x" not in to_html(small_graph, reference=facts)
     # a window that reaches back: the earlier term is listed too
-    window = to_html(small_graph, reference=facts, since="2002-01-01", until="2020-12-31")
-    (leader,) = [e for e in page_data(window)[1] if e["id"] == "reference|vladimir-putin|leaderOf|RUS"]
-    assert "2000-05-07 to 2008-05-07" in leader["tip"] and "2012-05-07 to now" in leader["tip"]
+    window, _ = page_data(to_html(small_graph, reference=facts, since="2002-01-01", until="2020-12-31"))
+    (leader,) = [facts for s, o, p, facts in window["reference"] if window["predicates"][p][0] == "leaderOf"]
+    assert [(start, end) for start, end, _, _ in leader] == [("2000-05-07", "2008-05-07"), ("2012-05-07", None)]
 
 
 def test_viz_reference_legend_row_only_when_drawn(small_graph):
@@ -406,44 +430,11 @@ def test_viz_reference_legend_row_only_when_drawn(small_graph):
 # -- what the page's script is given (issue 15; the browser side is in tests/test_page.py) ---------
 
 
-def test_viz_html_node_tooltip_lists_relations_by_predicate_and_documents(small_graph):
-    nodes, _, _ = page_data(to_html(small_graph))
-    tip = {n["id"]: n["tip"] for n in nodes}["ARM"]
-    # ARM: conflictWith AZE (symmetric, two documents, one edge), accused by AZE, mediated and supported by RUS,
-    # memberOf CSTO, claimed by ARM elsewhere (not a relation of ARM)
-    assert "relations (5)" in tip
-    assert re.search(r"<th>in conflict with —</th><td class='kg-n'>1</td><td>Azerbaijan", tip)
-    assert re.search(r"<th>← accuses</th><td class='kg-n'>1</td><td>Azerbaijan", tip)
-    assert re.search(r"<th>member of →</th><td class='kg-n'>1</td><td>Collective Security", tip)
-    assert "documents (3)" in tip and tip.index("d2") < tip.index("d1")  # the most recent first
-    lone = {n["id"]: n["tip"] for n in nodes}["nagorno-karabakh"]
-    assert "no relations shown" in lone and "documents" not in lone
-
-
-def test_viz_html_node_tooltip_counts_repeated_ends_and_cuts_long_lists():
-    kg = KnowledgeGraph(entries={})
-    for i in range(7):
-        kg.add_evidence("ARM", "accuses", f"X{i}", "asserted", _p(f"d{i}", f"2020-10-{i + 1:02d}"))
-    kg.add_evidence("ARM", "accuses", "X0", "claimed", _p("d9", "2020-11-01"))
-    nodes, _, _ = page_data(to_html(kg))
-    tip = {n["id"]: n["tip"] for n in nodes}["ARM"]
-    assert "<th>accuses →</th><td class='kg-n'>8</td><td>X0 ×2, X1, X2, X3, <i>and 3 more</i>" in tip
-    assert tip.count("<li>") == 5 and "and 3 more</div>" in tip  # 8 documents, 5 listed
-
-
-def test_viz_html_isolated_entities_hidden_and_out_of_the_layout(small_graph):
-    nodes, _, _ = page_data(to_html(small_graph))
-    hidden = {n["id"] for n in nodes if n.get("hidden")}
-    assert hidden == {"nagorno-karabakh"}
-    assert {n["id"]: n for n in nodes}["nagorno-karabakh"]["physics"] is False
-
-
 def test_viz_html_edges_carry_one_date_per_document_for_the_time_slider(small_graph):
     page = to_html(small_graph)
-    _, edges, _ = page_data(page)
-    by_id = {e["id"]: e for e in edges}
-    assert by_id["ARM|conflictWith|asserted|AZE"]["when"] == ["2020-09-27", "2020-10-10"]
-    assert by_id["ARM|memberOf|asserted|CSTO"]["when"] == []  # undated
+    by_id = relations(page_data(page)[0])
+    assert by_id["ARM|conflictWith|asserted|AZE"]["documents"] == [("d1", "2020-09-27"), ("d2", "2020-10-10")]
+    assert by_id["ARM|memberOf|asserted|CSTO"]["documents"] == [("d3", None)]  # undated
     client = json.loads(re.search(r"var KG = (.*?);\n", page).group(1))
     assert client["dates"] == ["2020-09-27", "2020-10-10", "2020-10-12"]
     assert client["undated"] == 1 and client["reason"] is None and client["documents"] == 0  # evidence only, no document records
@@ -453,7 +444,7 @@ def test_viz_html_edges_carry_one_date_per_document_for_the_time_slider(small_gr
 def test_viz_html_legend_has_a_toggle_per_predicate_and_modality_with_counts(small_graph):
     page = to_html(small_graph)
     toggles = re.findall(r'data-kind="(predicate|modality|type)" data-name="([^"]+)"', page)
-    _, edges, _ = page_data(page)
+    edges = relations(page_data(page)[0]).values()
     assert sorted(n for k, n in toggles if k == "predicate") == sorted({e["predicate"] for e in edges})
     assert sorted(n for k, n in toggles if k == "modality") == ["asserted", "claimed", "hypothetical", "negated"]
     assert re.search(r'data-count="predicate" data-name="conflictWith">1<', page)
@@ -490,9 +481,7 @@ def test_viz_nothing_to_show_for_entities_without_relations():
 
 def test_viz_html_isolated_option_shows_them_from_the_start(small_graph):
     page = to_html(small_graph, isolated=True)
-    nodes, _, _ = page_data(page)
-    lone = {n["id"]: n for n in nodes}["nagorno-karabakh"]
-    assert lone["hidden"] is False and lone["physics"] is False
+    assert json.loads(re.search(r"var KG = (.*?);\n", page).group(1))["isolated"] is True
     assert 'id="kg-isolated" checked' in page
     assert 'id="kg-isolated" checked' not in to_html(small_graph)
 

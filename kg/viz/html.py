@@ -56,7 +56,7 @@ from urllib.parse import urlsplit
 from kg.atomic import atomic_write
 from kg.graph.knowledge import KnowledgeGraph
 from kg.viz.layout import layout
-from kg.viz.view import GraphView, ViewEdge, nothing_to_show, select
+from kg.viz.view import GraphView, nothing_to_show, select
 from kg.vocab import load_vocabulary
 
 __all__ = [
@@ -141,13 +141,6 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def _link(url: str | None, text: str) -> str:
-    url = safe_url(url)
-    if url is None:
-        return _e(text)
-    return f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{_e(text)}</a>'
-
-
 def _clip(text: str, limit: int = SENTENCE_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -160,132 +153,18 @@ def _mix(low: str, high: str, t: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b))
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
+# -- what the page's script is given ---------------------------------------------
 
 
-# -- nodes and edges ----------------------------------------------------------
+def _trim(row: list, keep: int) -> list:
+    """``row`` without its trailing empty items (``None``, ``[]``, the integer 0) past the first ``keep``.
 
-
-def _name(view: GraphView, kg: KnowledgeGraph, node: str | None) -> str:
-    """``Label (id)`` of an entity, escaped."""
-    if not node:
-        return ""
-    data = view.nodes.get(node) or (kg.nodes[node] if node in kg.nodes else {})
-    label = data.get("label") or node
-    return _e(label) if label == node else f"{_e(label)} <span class='kg-id'>({_e(node)})</span>"
-
-
-def _node_tip(node: str, data: dict, view: GraphView, kg: KnowledgeGraph, touching: list[ViewEdge],
-              vocabulary: dict) -> str:
-    """Id, type, mentions, the entity's relations by predicate (with counts and the other ends) and its documents."""
-    rows = [
-        f"<div class='kg-title'>{_name(view, kg, node)}</div>",
-        "<table>",
-        f"<tr><th>type</th><td>{_e(data.get('type', 'Other'))}</td></tr>",
-        f"<tr><th>mentions</th><td>{int(data.get('mentions') or 0)}</td></tr>",
-    ]
-    qid = data.get("qid")
-    if qid and _QID.match(str(qid)):
-        rows.append(f"<tr><th>Wikidata</th><td>{_link('https://www.wikidata.org/wiki/' + qid, qid)}</td></tr>")
-    rows.append("</table>")
-    groups: dict[tuple[str, str], dict[str, int]] = {}
-    for edge in touching:
-        symmetric = vocabulary[edge.predicate].symmetric
-        outgoing = edge.subject == node
-        direction = "—" if symmetric else ("→" if outgoing else "←")
-        other = edge.object if outgoing else edge.subject
-        counts = groups.setdefault((edge.predicate, direction), {})
-        counts[other] = counts.get(other, 0) + 1
-    if groups:
-        rows.append(f"<div class='kg-sub'>relations ({len(touching)})</div><table class='kg-rel'>")
-        for (name, direction), counts in sorted(groups.items(), key=lambda g: (-sum(g[1].values()), g[0])):
-            label = _e(vocabulary[name].label)
-            head = f"{label} {direction}" if direction != "←" else f"{direction} {label}"
-            others = sorted(counts, key=lambda o: (-counts[o], o))
-            names = ", ".join(
-                _name(view, kg, o) + (f" ×{counts[o]}" if counts[o] > 1 else "") for o in others[:NODE_TIP_OTHERS]
-            )
-            if len(others) > NODE_TIP_OTHERS:
-                names += f", <i>and {len(others) - NODE_TIP_OTHERS} more</i>"
-            rows.append(f"<tr><th>{head}</th><td class='kg-n'>{sum(counts.values())}</td><td>{names}</td></tr>")
-        rows.append("</table>")
-    else:
-        rows.append("<div class='kg-sub'>no relations shown</div>")
-    documents: dict[str, str] = {}
-    for edge in touching:
-        for p in edge.evidence:
-            documents[p.doc] = max(documents.get(p.doc, ""), p.date or "")
-    if documents:
-        rows.append(f"<div class='kg-sub'>documents ({len(documents)})</div><ol class='kg-evidence'>")
-        for doc in sorted(documents, key=lambda d: (documents[d], d), reverse=True)[:NODE_TIP_DOCUMENTS]:
-            info = kg.documents.get(doc)
-            title = (info.title if info and info.title else None) or doc
-            date = documents[doc]
-            rows.append(f"<li>{_link(info.url if info else None, title)}<div class='kg-source'>{_e(doc)}"
-                        f"{' · ' + _e(date) if date else ''}</div></li>")
-        rows.append("</ol>")
-        if len(documents) > NODE_TIP_DOCUMENTS:
-            rows.append(f"<div class='kg-more'>and {len(documents) - NODE_TIP_DOCUMENTS} more</div>")
-    return "".join(rows)
-
-
-def _edge_tip(edge: ViewEdge, view: GraphView, kg: KnowledgeGraph, vocabulary: dict) -> str:
-    predicate = vocabulary[edge.predicate]
-    arrow = "—" if predicate.symmetric else "→"
-    attributed = sorted({p.attributed_to for p in edge.evidence if p.attributed_to})
-    denied = sorted({d for p in edge.evidence for d in p.denied_by})
-    dates = (
-        edge.first_seen if edge.first_seen == edge.last_seen else f"{edge.first_seen or '?'} to {edge.last_seen or '?'}"
-    )
-    scores = [f"{_e(predicate.polarity)}"]
-    if predicate.cameo:
-        scores.append(f"CAMEO {_e(predicate.cameo)}, Goldstein {predicate.goldstein:+.1f}")
-    rows = [
-        f"<div class='kg-title'>{_name(view, kg, edge.subject)} {arrow} <i>{_e(predicate.label)}</i> {arrow} "
-        f"{_name(view, kg, edge.object)}</div>",
-        "<table>",
-        f"<tr><th>predicate</th><td>{_e(edge.predicate)} ({'; '.join(scores)})</td></tr>",
-        f"<tr><th>modality</th><td>{_e(edge.modality)}</td></tr>",
-    ]
-    if attributed:
-        rows.append(f"<tr><th>claimed by</th><td>{', '.join(_name(view, kg, a) for a in attributed)}</td></tr>")
-    if denied:
-        rows.append(f"<tr><th>denied by</th><td>{', '.join(_name(view, kg, d) for d in denied)}</td></tr>")
-    rows.append(f"<tr><th>support</th><td>{edge.support} document{'s' if edge.support != 1 else ''}, "
-                f"confidence {edge.confidence:.2f}</td></tr>")
-    if dates:
-        rows.append(f"<tr><th>dates</th><td>{_e(dates)}</td></tr>")
-    rows.append("</table>")
-    shown, seen = [], set()
-    for p in reversed(edge.evidence):  # the most recent first
-        key = (p.doc, p.sentence)
-        if key in seen:
-            continue
-        seen.add(key)
-        shown.append(p)
-    if shown:
-        rows.append("<ol class='kg-evidence'>")
-        for p in shown[:EVIDENCE_SHOWN]:
-            document = kg.documents.get(p.doc)
-            title = (document.title if document and document.title else None) or p.doc
-            url = p.url or (document.url if document else None)
-            source = _link(url, title)
-            sentence = f"“{_e(_clip(p.sentence))}”" if p.sentence else "<i>no sentence</i>"
-            site = f" · {_e(document.source)}" if document and document.source else ""
-            published = document.date if document else None
-            dates = " · ".join(_e(d) for d in (p.date, published and published != p.date and f"published {published}") if d)
-            rows.append(f"<li>{sentence}<div class='kg-source'>{source}{site} · {_e(p.doc)}"
-                        f"{' · ' + dates if dates else ''}</div></li>")
-        rows.append("</ol>")
-        if len(shown) > EVIDENCE_SHOWN:
-            rows.append(f"<div class='kg-more'>and {len(shown) - EVIDENCE_SHOWN} more</div>")
-    return "".join(rows)
-
-
-def _edge_colour(edge: ViewEdge, vocabulary: dict) -> str:
-    return _edge_colour_of(edge.predicate, vocabulary)
+    >>> _trim(["a", 1.5, 0.0, None, 0, []], 1)
+    ['a', 1.5, 0.0]
+    """
+    while len(row) > keep and (row[-1] is None or row[-1] == [] or (type(row[-1]) is int and row[-1] == 0)):
+        row.pop()
+    return row
 
 
 def _edge_colour_of(name: str, vocabulary: dict) -> str:
@@ -295,81 +174,18 @@ def _edge_colour_of(name: str, vocabulary: dict) -> str:
     return _mix(low, high, min(abs(predicate.goldstein), 10.0) / 10.0)
 
 
-def _vis_nodes(view: GraphView, kg: KnowledgeGraph, positions: dict, size_by: str, isolated: bool = False) -> list[dict]:
-    """vis-network nodes; an entity without relations is out of the physics, and hidden unless ``isolated``."""
-    degree, vocabulary = view.degree(), load_vocabulary()
-    touching: dict[str, list[ViewEdge]] = {}
-    for edge in view.edges:
-        touching.setdefault(edge.subject, []).append(edge)
-        if edge.object != edge.subject:
-            touching.setdefault(edge.object, []).append(edge)
-    items = []
-    for node, data in view.nodes.items():
-        kind = data.get("type", "Other")
-        shape, colour = NODE_STYLES.get(kind, NODE_STYLES["Other"])
-        mentions = int(data.get("mentions") or 0)
-        item = {
-            "id": node,
-            "label": str(data.get("label") or node),
-            "shape": shape,
-            "color": {"background": colour, "border": _mix(colour, "#000000", 0.35),
-                      "highlight": {"background": colour, "border": "#000000"},
-                      "hover": {"background": colour, "border": "#000000"}},
-            "value": 1 + (degree[node] if size_by == "degree" else mentions),
-            "type": kind,
-            "mentions": mentions,
-            "degree": degree[node],
-            "tip": _node_tip(node, data, view, kg, touching.get(node, []), vocabulary),
-        }
-        if not degree[node]:
-            item["hidden"], item["physics"] = not isolated, False
-        if node in positions:
-            item["x"], item["y"] = positions[node]
-        items.append(item)
-    return items
+class _Numbered:
+    """Rows numbered in the order their keys are first seen: the page's tables, referred to by number."""
 
+    def __init__(self, make):
+        self.make, self.numbers, self.rows = make, {}, []
 
-def _vis_edges(view: GraphView, kg: KnowledgeGraph, curved: bool, edge_labels: bool) -> list[dict]:
-    vocabulary = load_vocabulary()
-    parallel: dict[tuple[str, str], int] = {}
-    items = []
-    for edge in view.edges:
-        predicate = vocabulary[edge.predicate]
-        colour = _edge_colour(edge, vocabulary)
-        negated = edge.modality == "negated"
-        item = {
-            "id": edge.id,
-            "from": edge.subject,
-            "to": edge.object,
-            "arrows": {"to": {"enabled": not predicate.symmetric or negated,
-                              "type": "bar" if negated else "arrow", "scaleFactor": 0.6}},
-            "dashes": MODALITY_DASHES[edge.modality],
-            "color": {"color": _rgba(colour, 0.45 if negated else 0.9), "highlight": colour, "hover": colour},
-            "value": edge.support,
-            # plain fields for the filter menu
-            "predicate": edge.predicate,
-            "modality": edge.modality,
-            "polarity": predicate.polarity,
-            "support": edge.support,
-            "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen,
-            # one date per supporting document: the page's time slider counts them
-            "when": sorted({(p.doc, p.date) for p in edge.evidence if p.date}, key=lambda d: (d[1], d[0])),
-            "tip": _edge_tip(edge, view, kg, vocabulary),
-        }
-        item["when"] = [date for _, date in item["when"]]
-        if edge_labels:
-            item["label"] = predicate.label if not negated else f"not {predicate.label}"
-        if curved:
-            pair = tuple(sorted((edge.subject, edge.object)))
-            k = parallel.get(pair, 0)
-            parallel[pair] = k + 1
-            forward = (edge.subject, edge.object) == pair
-            clockwise = (k % 2 == 0) == forward
-            item["smooth"] = {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
-                              "roundness": 0.08 + 0.14 * (k // 2 + (k % 2))}
-        items.append(item)
-    return items
+    def __call__(self, key) -> int:
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = len(self.rows)
+            self.rows.append(self.make(key))
+        return number
 
 
 def _holds_within(fact, first: str | None, last: str | None) -> bool:
@@ -380,29 +196,12 @@ def _holds_within(fact, first: str | None, last: str | None) -> bool:
     return (start is None or last is None or start <= last) and (end is None or first is None or end >= first)
 
 
-def _reference_tip(facts: list, sources: dict, view: GraphView, kg: KnowledgeGraph) -> str:
-    fact = facts[0]
-    predicate = load_vocabulary()[fact.predicate]
-    names = _name(view, kg, fact.subject), _e(predicate.label), _name(view, kg, fact.object)
-    rows = [f"<div class='kg-tip-title'>{' '.join(names)}</div>",
-            "<div>a reference fact (<code>kg enrich</code>), not from the news</div>"]
-    for each in facts:
-        source = sources.get(each.source)
-        name = _link(source.url, source.label) if source is not None else _e(each.source)
-        period = f"{each.start or '…'} to {each.end or 'now'}" if (each.start or each.end) else "no dates"
-        office = f", {_e(each.office)}" if each.office else ""
-        rows.append(f"<div>{_e(period)}{office}; source: {name}</div>")
-    return "".join(rows)
-
-
-def _reference_edges(facts: Iterable, view: GraphView, kg: KnowledgeGraph, since: str | None, until: str | None) -> list[dict]:
-    """Edges for the reference facts between entities of the view, held within its dates.
+def _reference_groups(facts: Iterable, view: GraphView, since: str | None, until: str | None) -> list:
+    """The reference facts between entities of the view that held within its dates, by (subject, predicate, object).
 
     The dates are ``since``..``until`` when given, else those of the view's
     evidence; a view without dates shows the facts that hold now.
     """
-    from kg.reference import cached_reference
-
     dates = [d for e in view.edges for d in (e.first_seen, e.last_seen) if d]
     first = since or (min(dates) if dates else None)
     last = until or (max(dates) if dates else None)
@@ -411,31 +210,116 @@ def _reference_edges(facts: Iterable, view: GraphView, kg: KnowledgeGraph, since
         if fact.subject != fact.object and fact.subject in view.nodes and fact.object in view.nodes \
                 and _holds_within(fact, first, last):
             grouped.setdefault((fact.subject, fact.predicate, fact.object), []).append(fact)
-    if not grouped:
-        return []
-    vocabulary, sources = load_vocabulary(), cached_reference().sources
-    items = []
-    for (subject, name, object), group in sorted(grouped.items()):
+    groups = sorted(grouped.items())
+    for _, group in groups:
         group.sort(key=lambda f: (f.start or "", f.source))
-        items.append({
-            "id": f"reference|{subject}|{name}|{object}",
-            "from": subject,
-            "to": object,
-            "arrows": {"to": {"enabled": not vocabulary[name].symmetric, "type": "arrow", "scaleFactor": 0.4}},
-            "dashes": REFERENCE_DASHES,
-            "color": {"color": REFERENCE_COLOUR, "highlight": "#6e6e6e", "hover": "#6e6e6e"},
-            "value": 1,
-            "physics": False,  # a border or a membership must not pull the news apart
-            "smooth": False,
-            "predicate": name,
-            "modality": "reference",
-            "polarity": "reference",
-            "support": 0,
-            "first_seen": group[0].start,
-            "last_seen": group[-1].end,
-            "tip": _reference_tip(group, sources, view, kg),
-        })
-    return items
+    return groups
+
+
+def _page_data(view: GraphView, kg: KnowledgeGraph, positions: dict, reference: list) -> dict:
+    """The graph as compact tables; the page's script makes vis-network's items and the tooltips from them.
+
+    Everything the tooltips show is here once: entities, documents and
+    predicates are rows of their tables, referred to by number; text is plain
+    (the page writes it with ``textContent``), URLs are only ``http(s)`` ones.
+
+    - ``dates``: the evidence dates, sorted (the time slider's steps);
+    - ``types``: ``[type, shape, colour, border]``; ``modalities``: names;
+    - ``predicates``: ``[name, label, symmetric, polarity, "polarity; CAMEO …, Goldstein …", colour]``;
+    - ``documents``: ``[id, title, url, site, publication date]`` (trailing empty fields left out);
+    - ``nodes``: ``[id, label, type, mentions, x, y, Wikidata id]`` (x, y: computed layout, else null);
+    - ``others``: ``[id, label]`` of entities named as claimant or denier that are not on the page
+      (numbered after the nodes);
+    - ``edges``: ``[subject, object, predicate, modality, support, confidence, [document, date, …],
+      evidence, more, claimants, deniers]``: one (document, date) pair per supporting document and
+      date (date -1: undated), sorted by date; ``evidence``: up to :data:`EVIDENCE_SHOWN`
+      ``[document, date, sentence, url]`` (the most recent first; url left out: the document's),
+      ``more``: how many more there are;
+    - ``reference``: ``[subject, object, predicate, [[start, end, office, source], …]]``,
+      ``sources``: ``[label, url]``.
+    """
+    vocabulary = load_vocabulary()
+    dates = sorted({p.date for e in view.edges for p in e.evidence if p.date})
+    day = {d: i for i, d in enumerate(dates)}
+    modalities = list(MODALITY_DASHES)
+
+    def type_row(kind: str) -> list:
+        shape, colour = NODE_STYLES.get(kind, NODE_STYLES["Other"])
+        return [kind, shape, colour, _mix(colour, "#000000", 0.35)]
+
+    def predicate_row(name: str) -> list:
+        p = vocabulary[name]
+        scores = p.polarity + (f"; CAMEO {p.cameo}, Goldstein {p.goldstein:+.1f}" if p.cameo else "")
+        return [name, p.label, bool(p.symmetric), p.polarity, scores, _edge_colour_of(name, vocabulary)]
+
+    def document_row(doc: str) -> list:
+        info = kg.documents.get(doc)
+        if info is None:
+            return [doc]
+        return _trim([doc, info.title or None, safe_url(info.url), info.source or None, info.date or None], 1)
+
+    def label(node: str) -> str:
+        data = view.nodes.get(node) or (kg.nodes[node] if node in kg.nodes else {})
+        return str(data.get("label") or node)
+
+    types, predicates, documents = _Numbered(type_row), _Numbered(predicate_row), _Numbered(document_row)
+    entities = {node: number for number, node in enumerate(view.nodes)}
+    others: list[list] = []
+
+    def entity(node: str) -> int:
+        if node not in entities:
+            entities[node] = len(entities)
+            others.append([node, label(node)])
+        return entities[node]
+
+    nodes = []
+    for node, data in view.nodes.items():
+        qid = data.get("qid")
+        x, y = positions.get(node, (None, None))
+        nodes.append(_trim([node, label(node), types(data.get("type", "Other")), int(data.get("mentions") or 0),
+                            x, y, str(qid) if qid and _QID.match(str(qid)) else None], 4))
+    edges = []
+    for edge in view.edges:
+        pairs = sorted({(p.doc, p.date or "") for p in edge.evidence}, key=lambda d: (d[1], d[0]))
+        shown, seen = [], set()
+        for p in reversed(edge.evidence):  # the most recent first
+            if (p.doc, p.sentence) not in seen:
+                seen.add((p.doc, p.sentence))
+                shown.append(p)
+        evidence = []
+        for p in shown[:EVIDENCE_SHOWN]:
+            info = kg.documents.get(p.doc)
+            row = [documents(p.doc), day[p.date] if p.date else -1, _clip(p.sentence) if p.sentence else None]
+            if p.url and p.url != (info.url if info else None):
+                row.append(safe_url(p.url))
+            evidence.append(row)
+        claimants = sorted({p.attributed_to for p in edge.evidence if p.attributed_to})
+        deniers = sorted({d for p in edge.evidence for d in p.denied_by})
+        edges.append(_trim([
+            entity(edge.subject), entity(edge.object), predicates(edge.predicate), modalities.index(edge.modality),
+            edge.support, round(edge.confidence, 2),
+            [n for doc, date in pairs for n in (documents(doc), day[date] if date else -1)],
+            evidence, max(0, len(shown) - EVIDENCE_SHOWN), [entity(c) for c in claimants], [entity(d) for d in deniers],
+        ], 8))
+    facts, sources = [], None
+    if reference:
+        from kg.reference import cached_reference
+
+        known = cached_reference().sources
+
+        def source_row(name: str) -> list:
+            source = known.get(name)
+            return [source.label, safe_url(source.url)] if source is not None else [name, None]
+
+        sources = _Numbered(source_row)
+        for (subject, name, object), group in reference:
+            facts.append([entities[subject], entities[object], predicates(name),
+                          [[f.start, f.end, f.office or None, sources(f.source)] for f in group]])
+    return {
+        "dates": dates, "types": types.rows, "modalities": modalities, "predicates": predicates.rows,
+        "documents": documents.rows, "nodes": nodes, "others": others, "edges": edges,
+        "reference": facts, "sources": sources.rows if sources else [],
+    }
 
 
 def _options(*, physics: bool, fast_edges: bool, large: bool) -> dict:
@@ -472,41 +356,42 @@ def _options(*, physics: bool, fast_edges: bool, large: bool) -> dict:
     return options
 
 
-def _legend(nodes: list[dict], edges: list[dict]) -> dict:
+def _legend(data: dict, degree: dict[str, int]) -> dict:
     """What the legend lists, with counts: only what the page contains, in a fixed order.
 
     Every predicate and modality has a row (a toggle in the page); predicates
     are grouped by polarity, and each is drawn in its own colour.
     """
-    vocabulary = load_vocabulary()
-    news = [e for e in edges if e["modality"] != "reference"]
     types: dict[str, int] = {}
-    for n in nodes:
-        types[n["type"]] = types.get(n["type"], 0) + 1
-    polarities = {e["polarity"] for e in news}
-    order = [p for p in POLARITY_COLOURS if p in polarities] + sorted(polarities - POLARITY_COLOURS.keys())
-    predicates: dict[str, int] = {}
+    for node in data["nodes"]:
+        kind = data["types"][node[2]][0]
+        types[kind] = types.get(kind, 0) + 1
+    predicates: dict[int, int] = {}
     modalities: dict[str, int] = {}
-    for e in news:
-        predicates[e["predicate"]] = predicates.get(e["predicate"], 0) + 1
-        modalities[e["modality"]] = modalities.get(e["modality"], 0) + 1
+    for edge in data["edges"]:
+        predicates[edge[2]] = predicates.get(edge[2], 0) + 1
+        modality = data["modalities"][edge[3]]
+        modalities[modality] = modalities.get(modality, 0) + 1
+    rows = [data["predicates"][number] + [count] for number, count in predicates.items()]
+    polarities = {row[3] for row in rows}
+    order = [p for p in POLARITY_COLOURS if p in polarities] + sorted(polarities - POLARITY_COLOURS.keys())
     groups = []
     for polarity in order:
         low, high = POLARITY_COLOURS.get(polarity, POLARITY_COLOURS["structural"])
-        rows = sorted(
-            (vocabulary[name].label, name, _edge_colour_of(name, vocabulary), count)
-            for name, count in predicates.items() if vocabulary[name].polarity == polarity
-        )
-        groups.append((polarity, low, high, [(name, label, colour, count) for label, name, colour, count in rows]))
-    directed = any(e["arrows"]["to"]["enabled"] and e["modality"] != "negated" for e in edges)
+        shown = sorted((label, name, colour, count) for name, label, _, p, _, colour, count in rows if p == polarity)
+        groups.append((polarity, low, high, [(name, label, colour, count) for label, name, colour, count in shown]))
+    # an arrow: a directed predicate, asserted, claimed or hypothetical; or a reference fact of one
+    symmetric = [row[2] for row in data["predicates"]]
+    directed = any(not symmetric[e[2]] and data["modalities"][e[3]] != "negated" for e in data["edges"]) \
+        or any(not symmetric[f[2]] for f in data["reference"])
     return {
         "types": [(t, *NODE_STYLES[t], types[t]) for t in NODE_STYLES if t in types],
         # a polarity that an ontology of one's own adds is drawn (and listed) in the structural colours
         "polarities": groups,
         "modalities": [(m, MODALITY_DASHES[m], modalities[m]) for m in MODALITY_DASHES if m in modalities],
         "directed": directed,
-        "reference": sum(e["modality"] == "reference" for e in edges),
-        "isolated": sum(1 for n in nodes if not n["degree"]),
+        "reference": len(data["reference"]),
+        "isolated": sum(1 for n in degree.values() if not n),
     }
 
 
@@ -525,33 +410,15 @@ def _asset(path: str) -> str:
 
 
 def _script_json(value):
-    r"""``value`` as JSON to put inside a ``<script>``: compact, with no ``</`` or ``<!`` (so no ``</script>`` or ``<!--``).
+    r"""``value`` as JSON to put inside a ``<script>``: compact, with no ``<`` (so no ``</script>`` or ``<!--``).
 
-    Every ``<`` is written ``\u003c``, except in the ``tip`` of an item: a
-    tooltip is HTML that :func:`_e` has escaped, whose every ``<`` starts one of
-    our own tags; there only ``</`` and ``<!`` are broken (``<\/``, ``\u003c!``),
-    which keeps the tooltips, most of a large page, at their size.
-
-    >>> str(_script_json([{"label": "<b>", "tip": "<div>a</div><!--"}]))
-    '[{"label":"\\u003cb>","tip":"<div>a<\\/div>\\u003c!--"}]'
+    >>> str(_script_json([{"label": "</script>"}, "\u2028"]))
+    '[{"label":"\\u003c/script>"},"\\u2028"]'
     """
     from markupsafe import Markup
 
-    def dump(item) -> str:
-        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-    def dump_item(item) -> str:
-        if not isinstance(item, dict) or not isinstance(item.get("tip"), str) or len(item) < 2:
-            return dump(item)
-        rest = dump({k: v for k, v in item.items() if k != "tip"})
-        tip = json.dumps(item["tip"], ensure_ascii=False).replace("</", "<\\/").replace("<!", "\\u003c!")
-        tip = tip.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        return rest[:-1] + ',"tip":' + tip + "}"
-
-    if isinstance(value, list):
-        return Markup("[" + ",".join(dump_item(item) for item in value) + "]")
-    return Markup(dump(value))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _environment(extras: dict):
@@ -569,9 +436,13 @@ def _environment(extras: dict):
 
 
 def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, size_by: str,
-             physics: bool | None, physics_limit: int, edge_labels: bool | None, reference: list[dict] = (),
+             physics: bool | None, physics_limit: int, edge_labels: bool | None, reference: list = (),
              isolated: bool = False):
-    """A pyvis Network filled directly (``from_nx`` is quadratic) with our template."""
+    """A pyvis Network (for its template machinery and inlined libraries) with our template and data.
+
+    The nodes and edges go to the page as :func:`_page_data`'s tables, not as
+    vis-network items: the page's script makes the items and the tooltips.
+    """
     from pyvis.network import Network
 
     if size_by not in ("degree", "mentions"):
@@ -585,34 +456,37 @@ def _network(view: GraphView, kg: KnowledgeGraph, *, title: str, height: str, si
     # the browser's physics starts best from its own initial layout; without physics, ours is the layout;
     # entities without relations are hidden at first, and placed below the graph by the page when shown
     positions = {} if physics else layout(connected, [(e.subject, e.object) for e in view.edges])
-    nodes = _vis_nodes(view, kg, positions, size_by, isolated)
-    edges = _vis_edges(view, kg, curved=not fast_edges, edge_labels=edge_labels) + list(reference)
+    data = _page_data(view, kg, positions, list(reference))
 
     net = Network(height=height, width="100%", directed=True, select_menu=True, filter_menu=False,
                   neighborhood_highlight=False, cdn_resources="in_line", heading=title)
-    net.nodes = nodes
-    net.node_ids = [n["id"] for n in nodes]
-    net.node_map = {n["id"]: n for n in nodes}
-    net.edges = edges
     net.options = _options(physics=physics, fast_edges=fast_edges, large=large)
     filters = ", ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in view.filters.items())
-    dates = sorted({d for e in edges for d in e.get("when", ())})
+    dates = data["dates"]
     net.templateEnv = _environment({
-        "summary": f"{len(nodes)} entities, {len(edges) - len(reference)} relations, {len(kg.documents)} documents"
-                   + (f", {len(reference)} reference facts" if reference else ""),
+        "summary": f"{len(view.nodes)} entities, {len(view.edges)} relations, {len(kg.documents)} documents"
+                   + (f", {len(data['reference'])} reference facts" if data["reference"] else ""),
         "filters": filters,
-        "legend": _legend(nodes, edges),
+        "legend": _legend(data, degree),
         "size_by": size_by,
         "dates": dates,
-        # what the page's script needs besides the nodes and edges
+        "data": {k: v for k, v in data.items() if k != "dates"},  # the dates are the client's
+        # what the page's script needs besides the data
         "client": {
             "dates": dates,
-            "undated": sum(1 for e in edges if e["modality"] != "reference" and not e.get("when")),
+            "undated": sum(1 for e in view.edges if not any(p.date for p in e.evidence)),
             "documents": len(kg.documents),
             "reason": nothing_to_show(kg, view),
             "physics": physics,
             "labels": LABELS_SHOWN,
             "isolated": isolated,
+            "size_by": size_by,
+            "curved": not fast_edges,
+            "edge_labels": edge_labels,
+            "dashes": MODALITY_DASHES,
+            "reference": {"colour": REFERENCE_COLOUR, "dashes": REFERENCE_DASHES},
+            "others": NODE_TIP_OTHERS,
+            "documents_listed": NODE_TIP_DOCUMENTS,
         },
     })
     net.path = "graph.html"
@@ -653,7 +527,7 @@ def to_html(
     """
     view = select(kg, predicates=predicates, modalities=modalities, entity_types=entity_types,
                   min_support=min_support, since=since, until=until, focus=focus, depth=depth)
-    extra = _reference_edges(reference, view, kg, since, until) if reference else []
+    extra = _reference_groups(reference, view, since, until) if reference else []
     net = _network(view, kg, title=title, height=height, size_by=size_by, physics=physics,
                    physics_limit=physics_limit, edge_labels=edge_labels, reference=extra, isolated=isolated)
     return net.generate_html(name="graph.html")
