@@ -689,12 +689,14 @@ def bench_sparql_command(
     triples: int = typer.Option(1_000_000, "--triples", min=1, help="Size of the synthetic graph."),
     budget: float = typer.Option(20.0, "--budget", help="Seconds an rdflib query may take before it is stopped."),
     repeats: int = typer.Option(3, "--repeats", min=1, help="Oxigraph runs per query; the median is reported."),
+    runs: int = typer.Option(5, "--runs", min=0, help="Whole-process runs of each command, alternating (0: none); medians."),
     as_json: bool = typer.Option(False, "--json"),
 ):
-    """Named queries on Oxigraph (on disk) vs rdflib's in-memory graph, same synthetic data, same run."""
+    """Named queries on Oxigraph (on disk) vs rdflib's in-memory graph, same synthetic data, same run; then whole
+    processes on that store: kg query vs a bare pyoxigraph script, kg --help."""
     from kg.rdf.bench import bench_sparql
 
-    result = bench_sparql(triples, budget=budget, repeats=repeats, progress=None if as_json else typer.echo)
+    result = bench_sparql(triples, budget=budget, repeats=repeats, runs=runs, progress=None if as_json else typer.echo)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -712,6 +714,8 @@ def bench_sparql_command(
         f"({result.load_rdflib / result.load_oxigraph:.0f}x)"
     )
     typer.echo(f"median query ratio rdflib/Oxigraph: {'>= ' if bounded else ''}{median:.0f}x (target >= 10x)")
+    for line in result.process_lines():
+        typer.echo(line)
 
 
 @bench_app.command("scale")

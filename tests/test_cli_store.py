@@ -186,8 +186,18 @@ def test_cli_store_validate_fails_on_a_broken_store(dev_store, tmp_path):
 
 
 def test_cli_store_bench_sparql_prints_ratios():
-    result = kg("bench", "sparql", "--triples", "5000", "--budget", "10", "--repeats", "1")
+    result = kg("bench", "sparql", "--triples", "5000", "--budget", "10", "--repeats", "1", "--runs", "1")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert sum(1 for line in lines if line.startswith(("allies-of", "claims", "edge-documents"))) == 3
-    assert "median query ratio rdflib/Oxigraph" in lines[-1]
+    assert any(line.startswith("median query ratio rdflib/Oxigraph") for line in lines)
+    # whole processes on the same store: kg query vs a bare pyoxigraph script (ratios), kg --help, the page
+    rows = {line[:46].strip(): line[46:].split() for line in lines[lines.index(next(l for l in lines if l.startswith("run "))) + 1:]}
+    for label in ("kg query, LIMIT 10", "kg query, GROUP BY predicates"):
+        wall, cpu, ratio_wall, ratio_cpu, *goal = rows[label]
+        assert float(wall) > 0 and float(cpu) > 0 and ratio_wall.endswith("x") and ratio_cpu.endswith("x") and goal
+    for label in ("bare pyoxigraph script, LIMIT 10", "bare pyoxigraph script, GROUP BY predicates",
+                  "kg --help", "kg query --name reference-vs-text (a page)"):
+        assert float(rows[label][0]) > 0, label
+    assert rows["kg --help"][-3:] == ["<", "0.3", "s"]
+    assert any(label.startswith("reference-vs-text, all") for label in rows)

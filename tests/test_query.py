@@ -285,10 +285,45 @@ def test_query_reference_vs_text_unbound_is_paged(enriched_store):
 
     everything, rows = run("--limit", "0")
     page, first = run()
-    following, second = run("--offset", "1000")
-    assert named_queries()["reference-vs-text"].page == 1000 and len(rows) > 1001
-    assert first == rows[:1001] and second[1:] == rows[1001:2001]
-    assert "rows 1 to 1,000 at most; --offset 1000 for the next page, --limit 0 for all" in page.stderr
-    assert "rows 1,001 to 2,000" in following.stderr and "note" not in everything.stderr
+    following, second = run("--offset", "100")
+    assert named_queries()["reference-vs-text"].page == 100 and len(rows) > 1000
+    assert first == rows[:101] and second[1:] == rows[101:201]
+    assert "rows 1 to 100 at most; --offset 100 for the next page, --limit 0 for all" in page.stderr
+    assert "rows 101 to 200" in following.stderr and "note" not in everything.stderr
     bound, _ = run("--param", "p=memberOf")
     assert "note" not in bound.stderr
+
+
+#: One more predicate (not an ObjectProperty: not a relation predicate), one more relation predicate and prefix.
+_EXTRA_TERMS = """
+ir:testWatches a owl:ObjectProperty ; rdfs:subPropertyOf ir:relatedTo ; rdfs:label "test watches"@en .
+ir:testNote a owl:DatatypeProperty ; rdfs:subPropertyOf ir:relatedTo .
+<https://ir-kg.org/ontology> sh:declare [ sh:prefix "tst" ; sh:namespace "https://example.org/tst#"^^xsd:anyURI ] .
+"""
+
+
+@pytest.mark.parametrize("extra", ["", _EXTRA_TERMS], ids=["packaged", "with-more-terms"])
+def test_query_names_read_without_rdflib_agree_with_kg_vocab(tmp_path, extra):
+    from kg.rdf.names import PREFIXES, ontology_names, prefixes
+    from kg.vocab import load_ontology
+
+    path = ontology_path()
+    if extra:
+        path = tmp_path / "ir-more.ttl"
+        path.write_text(ontology_path().read_text(encoding="utf-8") + extra, encoding="utf-8")
+    names, ontology = ontology_names(path), load_ontology(path)
+    assert names.predicates == set(ontology.vocabulary) and names.terms == ontology.terms
+    assert names.prefixes == ontology.prefixes and prefixes(path) == {**PREFIXES, **ontology.prefixes}
+    if extra:
+        assert "testWatches" in names.predicates and "testNote" not in names.predicates and "testNote" in names.terms
+        assert names.prefixes["tst"] == "https://example.org/tst#"
+
+
+def test_query_bracket_shortcut_is_the_nesting_limit():
+    from kg.rdf.query import _FEW_BRACKETS
+    from kg.serve.policy import MAX_NESTING
+
+    assert _FEW_BRACKETS == MAX_NESTING
+    too_deep = "SELECT * WHERE { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }"
+    with pytest.raises(QueryError, match="nests 302 levels deep"):
+        query_store(open_store(None), too_deep)

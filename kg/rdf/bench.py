@@ -10,6 +10,13 @@ on disk and into an rdflib ``Graph``, and each named query is timed on both
 in the same run. An rdflib query runs in a forked child process with a time
 budget, so a slow one is reported as over budget instead of hanging the run.
 
+Then, on the same store, whole processes as people run them (:func:`time_processes`):
+``kg query`` with a LIMIT query and with a GROUP BY over predicates against a
+bare pyoxigraph script running the same query, ``kg --help``, and ``kg query
+--name reference-vs-text`` without parameters (its page), each run alternately
+with the others, medians of wall time and of CPU time (user + system of the
+process, from ``os.wait4``: what other load on the machine distorts least).
+
 >>> kg = synthetic_graph(documents=3, seed=1)
 >>> len(kg.documents), kg.graph.number_of_edges() > 0
 (3, True)
@@ -19,8 +26,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,7 +39,8 @@ from kg.graph.knowledge import KnowledgeGraph
 from kg.records import Document, Entity, Evidence, Extraction, Mention, Relation
 from kg.vocab import load_vocabulary
 
-__all__ = ["QueryTiming", "SparqlBench", "bench_params", "bench_sparql", "synthetic_graph"]
+__all__ = ["ProcessTiming", "QueryTiming", "SparqlBench", "bench_params", "bench_sparql", "process_runs", "synthetic_graph",
+           "time_processes"]
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +193,77 @@ class QueryTiming:
         return slow / max(self.oxigraph, 1e-6), self.rdflib is None
 
 
+#: The queries whole ``kg query`` processes are timed with, against a bare pyoxigraph script.
+LIMIT_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+GROUP_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
+#: What a user of pyoxigraph alone writes: open the store read-only, run the query, print the rows.
+BARE_SCRIPT = "import sys, pyoxigraph\nstore = pyoxigraph.Store.read_only(sys.argv[1])\nfor row in store.query(sys.argv[2]): print(row)"
+
+
+@dataclass
+class ProcessTiming:
+    """Medians of whole-process runs of one command: wall seconds and CPU seconds (user + system)."""
+
+    label: str
+    wall: float
+    cpu: float
+    runs: int
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "wall_seconds": round(self.wall, 4), "cpu_seconds": round(self.cpu, 4), "runs": self.runs}
+
+
+def _run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, from ``os.wait4``) of one run of ``command``; its output is dropped."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(command[:4])} ... exited with {child.returncode}: "
+                               f"{errors.read().decode('utf-8', 'replace').strip()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def time_processes(commands: dict[str, list[str]], runs: int = 5, warm_up: bool = True) -> dict[str, ProcessTiming]:
+    """Each command of ``commands`` (label -> argv) run ``runs`` times, alternating with the others; medians.
+
+    A first untimed round (``warm_up``) reads the files into the page cache for all alike.
+
+    >>> timing = time_processes({"true": [sys.executable, "-c", "pass"]}, runs=1, warm_up=False)["true"]
+    >>> timing.runs, timing.wall > 0, timing.cpu >= 0
+    (1, True, True)
+    """
+    if warm_up:
+        for command in commands.values():
+            _run_once(command)
+    measured: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            measured[label].append(_run_once(command))
+    return {
+        label: ProcessTiming(label, statistics.median(w for w, _ in times), statistics.median(c for _, c in times), runs)
+        for label, times in measured.items()
+    }
+
+
+def process_runs(store: str, runs: int = 5) -> dict[str, ProcessTiming]:
+    """The whole-process figures of ``kg bench sparql`` on the store folder ``store`` (see the module docstring)."""
+    kg = [sys.executable, "-m", "kg.cli"]
+    bare = [sys.executable, "-c", BARE_SCRIPT, store]
+    return time_processes({
+        "kg query LIMIT": [*kg, "query", store, LIMIT_QUERY],
+        "bare LIMIT": [*bare, LIMIT_QUERY],
+        "kg query GROUP BY": [*kg, "query", store, GROUP_QUERY],
+        "bare GROUP BY": [*bare, GROUP_QUERY],
+        "kg --help": [*kg, "--help"],
+        "kg query reference-vs-text": [*kg, "query", store, "--name", "reference-vs-text"],
+    }, runs=runs)
+
+
 @dataclass
 class SparqlBench:
     triples: int
@@ -190,6 +272,15 @@ class SparqlBench:
     load_oxigraph: float
     load_rdflib: float
     queries: list[QueryTiming] = field(default_factory=list)
+    #: Whole processes on the same store (:func:`process_runs`), by label; empty when not run.
+    processes: dict[str, ProcessTiming] = field(default_factory=dict)
+    #: The machine's load average (1 minute) when the processes were timed.
+    load_average: float | None = None
+
+    def process_ratio(self, name: str) -> tuple[float, float]:
+        """``kg query`` / bare pyoxigraph for ``name`` (``LIMIT`` or ``GROUP BY``): wall and CPU ratios."""
+        kg, bare = self.processes[f"kg query {name}"], self.processes[f"bare {name}"]
+        return kg.wall / max(bare.wall, 1e-6), kg.cpu / max(bare.cpu, 1e-6)
 
     def median_ratio(self) -> tuple[float, bool]:
         """Median of the per-query ratios; ``True`` if it is a lower bound."""
@@ -197,6 +288,32 @@ class SparqlBench:
         middle = statistics.median(r for r, _ in ratios)
         bounded = any(bound and r <= middle for r, bound in ratios)
         return middle, bounded
+
+    def process_lines(self) -> list[str]:
+        """The whole-process figures as a table (empty when they were not measured)."""
+        if not self.processes:
+            return []
+        timings, runs = self.processes, next(iter(self.processes.values())).runs
+        lines = [f"whole processes on the same store, {runs} alternating runs each, medians; CPU = user + system "
+                 f"of the process; load average {self.load_average:.2f} at the start",
+                 f"{'run':<46}{'wall s':>9}{'CPU s':>9}{'kg/bare wall':>14}{'kg/bare CPU':>13}  goal"]
+
+        def row(label: str, timing: ProcessTiming | None, ratios: str = "", goal: str = "", wall: float | None = None) -> None:
+            wall_s = f"{timing.wall:.3f}" if timing else f"{wall:.3f}"
+            lines.append(f"{label:<46}{wall_s:>9}{f'{timing.cpu:.3f}' if timing else '':>9}{ratios:<27}  {goal}".rstrip())
+
+        for name, what, goal in (("LIMIT", "LIMIT 10", "<= 3x"), ("GROUP BY", "GROUP BY predicates", "<= 1.2x")):
+            wall, cpu = self.process_ratio(name)
+            row(f"kg query, {what}", timings[f"kg query {name}"], f"{wall:>13.2f}x{cpu:>12.2f}x", goal)
+            row(f"  bare pyoxigraph script, {what}", timings[f"bare {name}"])
+        row("kg --help", timings["kg --help"], "", "< 0.3 s")
+        row("kg query --name reference-vs-text (a page)", timings["kg query reference-vs-text"])
+        unbound = next((q for q in self.queries if q.name == "reference-vs-text"), None)
+        if unbound is not None:
+            row(f"reference-vs-text, all {unbound.rows_oxigraph:,} rows, in process", None, "", "(Oxigraph, above)",
+                wall=unbound.oxigraph)
+        lines.append(f"(queries: {LIMIT_QUERY!r}, {GROUP_QUERY!r}; bare: {BARE_SCRIPT.splitlines()[-1].strip()!r})")
+        return lines
 
     def to_dict(self) -> dict:
         median, bounded = self.median_ratio()
@@ -219,6 +336,12 @@ class SparqlBench:
             ],
             "median_ratio": round(median, 1),
             "median_ratio_is_lower_bound": bounded,
+            "processes": {label: timing.to_dict() for label, timing in self.processes.items()},
+            "process_ratios": {
+                name: dict(zip(("wall", "cpu"), (round(r, 2) for r in self.process_ratio(name))))
+                for name in ("LIMIT", "GROUP BY") if f"kg query {name}" in self.processes
+            },
+            "load_average": self.load_average,
         }
 
 
@@ -252,14 +375,15 @@ def _time_rdflib(graph, text: str, bindings, budget: float) -> tuple[float | Non
 
 
 def bench_sparql(
-    triples: int = 1_000_000, *, budget: float = 20.0, repeats: int = 3, seed: int = 0, progress=None
+    triples: int = 1_000_000, *, budget: float = 20.0, repeats: int = 3, seed: int = 0, progress=None, runs: int = 5
 ) -> SparqlBench:
     """Time the named queries on Oxigraph (on disk) and on rdflib's memory store, same data, same run.
 
     Oxigraph's load time includes ``optimize()`` after the bulk load. Its
     query times are the median of ``repeats`` runs; rdflib runs once per
-    query, in a forked child killed after ``budget`` seconds. ``progress``
-    is called with a line of text as steps finish.
+    query, in a forked child killed after ``budget`` seconds. Then whole
+    processes are timed on the same store, ``runs`` rounds (:func:`process_runs`;
+    ``runs=0``: none). ``progress`` is called with a line of text as steps finish.
     """
     import pyoxigraph as ox
     from rdflib import Graph
@@ -280,20 +404,25 @@ def bench_sparql(
         say(f"Oxigraph load: {load_oxigraph:.2f} s")
         for name, query in queries.items():
             bindings = substitutions(params.get(name, {}), query)
-            runs, rows = [], 0
+            times, rows = [], 0
             for _ in range(repeats):
                 start = time.perf_counter()
                 rows = sum(1 for _ in query_store(store, query.text, bindings))
-                runs.append(time.perf_counter() - start)
-            timings[name] = (statistics.median(runs), rows, bindings)
-        del store
+                times.append(time.perf_counter() - start)
+            timings[name] = (statistics.median(times), rows, bindings)
+        del store  # closed: the processes below open it read-only, as kg query does
+        load_average = os.getloadavg()[0]
+        processes = process_runs(folder, runs) if runs else {}
+        if processes:
+            say(f"whole processes: {runs} alternating runs of each command")
     graph = Graph()
     start = time.perf_counter()
     graph.parse(data=data.decode("utf-8"), format="nt")
     load_rdflib = time.perf_counter() - start
     say(f"rdflib load: {load_rdflib:.2f} s")
     del data
-    result = SparqlBench(count, documents, budget, load_oxigraph, load_rdflib)
+    result = SparqlBench(count, documents, budget, load_oxigraph, load_rdflib, processes=processes,
+                         load_average=load_average if processes else None)
     for name, query in queries.items():
         seconds, rows, bindings = timings[name]
         slow, slow_rows, error = _time_rdflib(graph, query.text, bindings, budget)
