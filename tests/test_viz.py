@@ -254,7 +254,7 @@ def test_viz_html_large_graph_has_positions_and_physics_off(small_graph):
 def test_viz_html_page_of_a_large_graph_is_small():
     """Issue 17: the tooltips are built by the page from compact tables, not shipped as HTML.
 
-    Before, the page of this graph took 4,600 bytes an entity besides the libraries (8.9 MB for 2,000 entities).
+    Before, the page of this graph took 4,330 bytes an entity besides the libraries (9.4 MB in all); now about 680.
     """
     from kg.viz.html import _ASSETS, _asset
     from kg.viz.synthetic import news_like_graph

@@ -16,11 +16,16 @@ heading), and a ``Content-Security-Policy`` forbids every request.
   ending in a bar when negated; an arrow when the predicate is directed;
   width by support; a tooltip with predicate, modality, attribution,
   denials, dates and up to three evidence sentences with their sources.
-- Every piece of text from the news (names, ids, sentences, titles, URLs) is
-  HTML-escaped before it enters a tooltip, and only ``http``/``https`` URLs
-  become links. Tooltips are built from HTML on hover; a click on a node or
-  an edge shows the same text in a panel where the links can be followed.
-  Labels are canvas text; the page's script writes text with ``textContent``.
+- The page carries the graph as compact tables (:func:`_page_data`): each
+  entity, document and predicate once, relations as rows of numbers into
+  them, text as plain JSON strings. The page's script makes vis-network's
+  items from them, and builds a tooltip's elements when it is shown, writing
+  every piece of text from the news (names, ids, sentences, titles) with
+  ``textContent``; only ``http``/``https`` URLs become links (checked here and
+  in the page). A click on a node or an edge shows the same text in a panel
+  where the links can be followed. Labels are canvas text. Shipping tooltips
+  as HTML made a 5,000-entity page 22 MB; the tables make it 4 MB
+  (``scripts/page_size.py``).
 - A side panel beside the drawing: the legend, whose rows (entity types,
   predicates, modalities, reference facts) are toggles with counts, and a
   time slider over the evidence dates (as of a date, or a window). The
@@ -36,6 +41,9 @@ heading), and a ``Content-Security-Policy`` forbids every request.
 >>> page = to_html(kg)
 >>> page.startswith("<!DOCTYPE html>"), "https://cdn" in page
 (True, False)
+>>> data = _page_data(select(kg), kg, {}, [])
+>>> data["nodes"][0], data["edges"], data["documents"]
+(['ARM', 'Armenia', 0, 0, None, None, 'Q399'], [[0, 1, 0, 0, 1, 0.5, [0, 0], [[0, 0, None]]]], [['d1', None, None, None, '2020-09-27']])
 >>> element_ids(kg)
 (['ARM', 'AZE'], ['ARM|neighbourOf|asserted|AZE'])
 """
