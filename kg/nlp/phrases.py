@@ -27,12 +27,14 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 __all__ = ["PhraseTable"]
 
-_END = ""  # the key under which a trie node keeps the values of the names that end there (no token is empty)
+_END = -1  # the key under which a trie node keeps the values of the names that end there (no token hash is negative)
 
 
 class PhraseTable:
@@ -44,7 +46,8 @@ class PhraseTable:
         self.tokenizer = nlp.tokenizer
         self.special = getattr(nlp.tokenizer, "rules", None) or {}
         self.lower = attr == "LOWER"
-        self.root: dict[str, Any] = {}
+        self.attr = LOWER if attr == "LOWER" else ORTH
+        self.root: dict[int, Any] = {}
         self.size = 0
 
     def __len__(self) -> int:
@@ -60,15 +63,16 @@ class PhraseTable:
     def add(self, text: str, value: Any) -> None:
         node = self.root
         for token in self.tokens(text):
-            node = node.setdefault(token, {})
+            node = node.setdefault(get_string_id(token), {})
         node.setdefault(_END, []).append(value)
         self.size += 1
 
-    def words(self, doc: Doc) -> list[str]:
-        return [token.lower_ for token in doc] if self.lower else [token.text for token in doc]
+    def words(self, doc: Doc) -> list[int]:
+        """The hashes of ``doc``'s tokens' ``ORTH`` or ``LOWER`` (what the table matches on)."""
+        return doc.to_array(self.attr).tolist()
 
-    def __call__(self, doc: Doc, words: list[str] | None = None) -> Iterator[tuple[int, int, list]]:
-        """``(start, end, values)`` of every name in ``doc`` (``words``: its tokens' texts, if already made)."""
+    def __call__(self, doc: Doc, words: list[int] | None = None) -> Iterator[tuple[int, int, list]]:
+        """``(start, end, values)`` of every name in ``doc`` (``words``: :meth:`words` of it, if already made)."""
         words = words if words is not None else self.words(doc)
         root, count = self.root, len(words)
         for start in range(count):

@@ -41,6 +41,8 @@ class RelationExtractor:
         self.lex = lexicon
         self.predicates = predicates
         self.light = frozenset(lexicon.light)
+        # every word that is a cue as some part of speech: any other token is passed over at once
+        self.cue_words = frozenset(w for table in (lexicon.verb_cues, lexicon.noun_cues, lexicon.adjective_cues) for w, cues in table.items() if cues)
         unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
         if unknown:
             raise ValueError(f"cue lexicon names predicates the ontology does not have: {sorted(unknown)}")
@@ -77,6 +79,8 @@ class RelationExtractor:
     def cues(self, token: Token) -> list[tuple[Cue, str]]:
         """The cue classes ``token`` signals, each with the kind of frame to read it as."""
         lemma = lemma_of(token)
+        if lemma not in self.cue_words and token.lower_ not in self.cue_words:
+            return []
         adjectives = self.lex.cues_for(token.lower_, "adjective") or self.lex.cues_for(lemma, "adjective")
         if adjectives and token.dep_ in ("amod", "compound", "acl", "acomp"):
             return [(cue, "adjective") for cue in adjectives]
