@@ -1,85 +1,197 @@
-"""Benchmarks that print figures as ratios against a baseline in the same run.
+"""``kg bench speed``: what users run, timed against a bare spaCy script, in one run.
 
-``speed`` is modelled on ``spacy benchmark speed``: words per second of the
-full ir-kg pipeline and of the bare spaCy pipeline on the same documents,
-alternating runs so that both see the same machine state.
+Every figure is measured on whole processes, as a user meets them: the
+ir-kg side is ``kg extract FILE`` (reading, screening and language
+identification, dates, JSON Lines out); the baseline is a bare script that
+loads the same model, reads the same JSON Lines and runs ``nlp.pipe`` with
+the same batch size. Runs alternate (bare, ir-kg, bare, ...) so that both see
+the same machine, and each figure is the median of ``repeats`` runs. Wall
+time and CPU time (user + system of the child, from ``os.wait4``) are both
+kept; on a loaded machine CPU time is the one to read.
+
+The table:
+
+- start-up: one document (load, build, parse one text);
+- ``N`` documents, whole process, for each ``N`` asked for;
+- CPU per document: the CPU time the ``N`` documents add over one document,
+  divided by ``N - 1`` (start-up taken out), at the largest ``N``.
+
+Documents are made from a JSON Lines corpus (the bundled example articles by
+default, or e.g. ``eval/dev.jsonl``): record ``i mod n`` with a unique id and
+a unique closing line, so that screening, which drops repeated texts, keeps
+them all.
+
+>>> docs = make_documents([{"id": "a", "text": "Chad and Sudan met."}], 2)
+>>> [d["id"] for d in docs], len({d["text"] for d in docs})
+(['a-0', 'a-1'], 2)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg.data import data_path
 
-__all__ = ["SpeedResult", "bench_speed", "sample_texts"]
+__all__ = ["Figure", "Run", "SpeedResult", "bench_speed", "format_table", "make_documents", "read_corpus", "GOALS"]
+
+#: The goals of issue 17 (ir-kg / bare), by figure.
+GOALS = {"start-up": 1.3, "documents": 1.15, "cpu per document": 1.10}
+
+#: The baseline: load the model, read the texts, ``nlp.pipe`` them.
+_BARE = """\
+import json, sys
+import spacy
+nlp = spacy.load(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as stream:
+    texts = [json.loads(line)["text"] for line in stream if line.strip()]
+for doc in nlp.pipe(texts, batch_size=int(sys.argv[3])):
+    pass
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+
+
+@dataclass
+class Figure:
+    """One row of the table: the medians of both sides and their ratio."""
+
+    work: str
+    documents: int
+    bare: Run
+    kg: Run
+    goal: float | None = None
+    cpu_based: bool = False
+
+    @property
+    def ratio(self) -> float:
+        return self.kg.cpu / self.bare.cpu if self.cpu_based else self.kg.wall / self.bare.wall
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.kg.cpu / self.bare.cpu
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "ratio": round(self.ratio, 3), "cpu_ratio": round(self.cpu_ratio, 3)}
 
 
 @dataclass
 class SpeedResult:
-    documents: int
-    words: int
-    bare_wps: float
-    full_wps: float
-    components: dict[str, float]
-
-    @property
-    def overhead(self) -> float:
-        """Extra time of ir-kg over bare spaCy, as a fraction (0.2 = 20% slower)."""
-        return self.bare_wps / self.full_wps - 1.0
+    model: str
+    batch_size: int
+    corpus: str
+    words: dict[int, int]
+    figures: list[Figure] = field(default_factory=list)
+    load: tuple[float, float] = (0.0, 0.0)
 
     def to_dict(self) -> dict:
         return {
-            "documents": self.documents,
-            "words": self.words,
-            "bare_spacy_words_per_s": round(self.bare_wps),
-            "ir_kg_words_per_s": round(self.full_wps),
-            "ratio_full_to_bare": round(self.full_wps / self.bare_wps, 3),
-            "overhead": round(self.overhead, 3),
-            "component_seconds": {k: round(v, 3) for k, v in self.components.items()},
+            "model": self.model, "batch_size": self.batch_size, "corpus": self.corpus, "words": self.words,
+            "load_before_after": [round(x, 2) for x in self.load], "figures": [f.to_dict() for f in self.figures],
         }
 
 
-def sample_texts(path: Path | None = None, copies: int = 1) -> list[str]:
-    """Texts of a JSON Lines file (default: the bundled example corpus), repeated ``copies`` times."""
+def read_corpus(path: Path | None = None) -> list[dict]:
+    """Records of a JSON Lines corpus (default: the bundled example articles)."""
     with open(path or data_path("examples.jsonl"), encoding="utf-8") as stream:
-        texts = [json.loads(line)["text"] for line in stream if line.strip()]
-    return texts * copies
+        return [json.loads(line) for line in stream if line.strip()]
 
 
-def bench_speed(texts: list[str], model: str, *, repeats: int = 3, batch_size: int = 32) -> SpeedResult:
-    """Median words/s of bare spaCy and of ir-kg over ``repeats`` alternating runs."""
-    import spacy
-
-    from kg.nlp import build_nlp
-
-    bare = spacy.load(model)
-    full = build_nlp(model)
-    for nlp in (bare, full):  # warm-up: lazy tables, caches
-        list(nlp.pipe(texts[:4]))
-    bare_times, full_times = [], []
-    words = 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        words = sum(len(doc) for doc in bare.pipe(texts, batch_size=batch_size))
-        bare_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        list(full.pipe(texts, batch_size=batch_size))
-        full_times.append(time.perf_counter() - start)
-    components = _component_times(full, texts, batch_size)
-    return SpeedResult(len(texts), words, words / statistics.median(bare_times), words / statistics.median(full_times), components)
+def make_documents(records: list[dict], count: int) -> list[dict]:
+    """``count`` documents cycling through ``records``, each with a unique id and text (see the module)."""
+    documents = []
+    for i in range(count):
+        record = records[i % len(records)]
+        base = record.get("id") or f"doc{i % len(records)}"
+        documents.append({**record, "id": f"{base}-{i}", "text": f"{record['text']}\n\nReport number {i + 1}."})
+    return documents
 
 
-def _component_times(nlp, texts: list[str], batch_size: int) -> dict[str, float]:
-    """Seconds spent in each ir-kg component on ``texts``."""
-    docs = [nlp.make_doc(t) for t in texts]
-    times: dict[str, float] = {}
-    for name, proc in nlp.pipeline:
-        start = time.perf_counter()
-        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
-        if name.startswith("kg_"):
-            times[name] = time.perf_counter() - start
-    return times
+def _timed(command: list[str]) -> Run:
+    """Wall and CPU (user + system, the child and what it waited for) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])}... failed ({process.returncode}): {error.strip()[-500:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime)
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def _words(path: Path) -> int:
+    with open(path, encoding="utf-8") as stream:
+        return sum(len(json.loads(line)["text"].split()) for line in stream if line.strip())
+
+
+def bench_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...] = (300,), repeats: int = 3,
+                batch_size: int = 32, progress=None) -> SpeedResult:
+    """Start-up, whole runs of ``sizes`` documents and CPU per document, ir-kg against a bare spaCy script."""
+    records = read_corpus(corpus)
+    result = SpeedResult(model, batch_size, str(corpus or "bundled examples"), {}, load=(os.getloadavg()[0], 0.0))
+    with tempfile.TemporaryDirectory(prefix="kg-bench-speed-") as folder:
+        out = Path(folder) / "out.jsonl"
+        for count in sorted({1, *sizes}):
+            path = Path(folder) / f"docs-{count}.jsonl"
+            with open(path, "w", encoding="utf-8") as stream:
+                for document in make_documents(records, count):
+                    stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+            result.words[count] = _words(path)
+            bare_command = [sys.executable, "-c", _BARE, model, str(path), str(batch_size)]
+            kg_command = [sys.executable, "-c", "from kg.cli import main; main()", "extract", str(path), "-o", str(out),
+                          "--model", model, "--batch-size", str(batch_size)]
+            bare, kg = [], []
+            for repeat in range(repeats):
+                if progress:
+                    progress(f"{count} documents, run {repeat + 1}/{repeats}")
+                bare.append(_timed(bare_command))
+                kg.append(_timed(kg_command))
+            work = "start-up (1 document)" if count == 1 else f"{count:,} documents"
+            figure = Figure(work, count, _median(bare), _median(kg), GOALS["start-up"] if count == 1 else GOALS["documents"])
+            result.figures.append(figure)
+        largest = max(result.figures, key=lambda f: f.documents)
+        first = result.figures[0]
+        if largest.documents > 1:
+            per = largest.documents - 1
+            result.figures.append(Figure(
+                f"CPU per document (at {largest.documents:,})", largest.documents,
+                Run((largest.bare.wall - first.bare.wall) / per, (largest.bare.cpu - first.bare.cpu) / per),
+                Run((largest.kg.wall - first.kg.wall) / per, (largest.kg.cpu - first.kg.cpu) / per),
+                GOALS["cpu per document"], cpu_based=True))
+    result.load = (result.load[0], os.getloadavg()[0])
+    return result
+
+
+def format_table(result: SpeedResult) -> list[str]:
+    """The table ``kg bench speed`` prints."""
+    lines = [
+        f"model {result.model}, batch size {result.batch_size}, corpus {result.corpus}; "
+        f"load average {result.load[0]:.2f} before, {result.load[1]:.2f} after",
+        f"{'work':30} {'bare wall':>10} {'ir-kg wall':>10} {'bare CPU':>9} {'ir-kg CPU':>9} {'ratio':>6} {'CPU ratio':>9} {'goal':>6}",
+    ]
+    for f in result.figures:
+        unit = "ms" if "per document" in f.work else "s"
+        scale = 1000 if unit == "ms" else 1
+        goal = f"<={f.goal:.2f}" if f.goal else ""
+        lines.append(
+            f"{f.work:30} {f.bare.wall * scale:>8.2f}{unit:>2} {f.kg.wall * scale:>8.2f}{unit:>2} "
+            f"{f.bare.cpu * scale:>7.2f}{unit:>2} {f.kg.cpu * scale:>7.2f}{unit:>2} {f.ratio:>6.3f} {f.cpu_ratio:>9.3f} {goal:>6}"
+        )
+    lines.append("ratio: wall time (CPU time for 'per document'); both whole processes, medians of alternating runs")
+    return lines

@@ -256,26 +256,33 @@ app.add_typer(bench_app, name="bench")
 
 @bench_app.command("speed")
 def bench_speed_command(
-    inputs: Optional[Path] = typer.Argument(None, help="JSON Lines with 'text' (default: the bundled examples)."),
-    copies: int = typer.Option(4, "--copies", help="Repeat the corpus this many times."),
-    repeats: int = typer.Option(3, "--repeats", help="Alternating timed runs; the median is reported."),
+    corpus: Optional[Path] = typer.Argument(None, help="JSON Lines with 'text' to make the documents from (default: the bundled examples)."),
+    documents: str = typer.Option("300", "--documents", help="Comma-separated document counts to time, e.g. 300,3000 (one document is always timed)."),
+    repeats: int = typer.Option(3, "--repeats", help="Alternating timed runs of each side; the median is reported."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="nlp.pipe batch size of both sides (default: the setting)."),
     as_json: bool = typer.Option(False, "--json"),
     model: Optional[str] = ModelOption,
 ):
-    """Words/s of the full ir-kg pipeline vs bare spaCy on the same documents."""
-    from kg.bench import bench_speed, sample_texts
+    """`kg extract` against a bare spaCy script, whole processes: start-up, N documents, CPU per document."""
+    from kg.bench import bench_speed, format_table
 
-    settings = _settings(model)
-    result = bench_speed(sample_texts(inputs, copies), settings.model, repeats=repeats)
+    try:
+        sizes = tuple(int(n) for n in documents.split(","))
+    except ValueError:
+        _fail(f"--documents must be comma-separated counts, got {documents!r}")
+    if min(sizes) < 1 or repeats < 1:
+        _fail("--documents and --repeats must be at least 1")
+    settings = _settings(model, batch_size=batch_size)
+    progress = None if as_json else (lambda line: typer.echo(f"  {line}", err=True))
+    try:
+        result = bench_speed(settings.model, corpus=corpus, sizes=sizes, repeats=repeats, batch_size=settings.batch_size, progress=progress)
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        _fail(f"{corpus or 'corpus'}: {error}")
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    typer.echo(f"documents: {result.documents}, words: {result.words}, model: {settings.model}")
-    typer.echo(f"bare spaCy: {result.bare_wps:,.0f} words/s")
-    typer.echo(f"ir-kg:      {result.full_wps:,.0f} words/s")
-    typer.echo(f"ratio ir-kg/bare: {result.full_wps / result.bare_wps:.3f}  (overhead {result.overhead:+.1%}, target <= +25%)")
-    for name, seconds in result.components.items():
-        typer.echo(f"  {name}: {seconds:.3f} s")
+    for line in format_table(result):
+        typer.echo(line)
 
 
 # -- knowledge graph: build, query, export, stats, validate ----------------------
