@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 
 from kg.graph.knowledge import DocumentInfo, KnowledgeGraph, Provenance
+from kg.vocab import load_vocabulary, role_predicates
 
 __all__ = ["news_like_graph"]
 
@@ -24,7 +25,7 @@ _WORDS = (
     "the minister said talks would resume after the border clashes and that both sides had agreed to a "
     "ceasefire monitored by observers from the regional organisation while officials in the capital denied "
     "reports of troop movements near the disputed province and called on the government to withdraw its "
-    "forces before the summit next week where leaders are expected to discuss sanctions trade and security"
+    "forces before the summit next week where leaders are expected to discuss embargoes trade and security"
 ).split()
 _SITES = ("The Harbour Times", "Daily Meridian", "World Wire", "The Northern Ledger", "Capital Post",
           "Evening Courier", "Global Dispatch", "The Continental", "Press Agency Weekly", "The Observer Line")
@@ -65,9 +66,12 @@ def news_like_graph(entities: int = 5000, seed: int = 3) -> KnowledgeGraph:
         return Provenance(doc=doc, sentence=_text(rng, 120, 300) + ".", date=published,
                           confidence=round(rng.uniform(0.4, 0.95), 2), **more)
 
+    vocabulary = load_vocabulary()  # the predicates of the ontology in use, none named here
+    roles = sorted(role_predicates())
     for i, person in enumerate(people):
-        kg.add_evidence(person, "leaderOf" if i % 7 == 0 else "officialOf", rng.choice(states), "asserted", evidence())
-    predicates = ["accuses", "talksWith", "supports", "attacks", "allyOf", "sanctions", "mediates", "threatens"]
+        kg.add_evidence(person, roles[i % len(roles)], rng.choice(states), "asserted", evidence())
+    predicates = sorted(p.name for p in vocabulary.values() if p.cameo)
+    mutual = next(p.name for p in sorted(vocabulary.values(), key=lambda p: p.name) if p.cameo and p.symmetric)
     modalities = ["asserted", "asserted", "asserted", "claimed", "hypothetical", "negated"]
     for _ in range(len(states) * 4):
         a, b = rng.sample(states, 2)
@@ -81,5 +85,5 @@ def news_like_graph(entities: int = 5000, seed: int = 3) -> KnowledgeGraph:
             kg.add_evidence(a, predicate, b, modality, evidence(**more))
     for _ in range(len(people) // 5):
         a, b = rng.sample(people, 2)
-        kg.add_evidence(a, "talksWith", b, "asserted", evidence())
+        kg.add_evidence(a, mutual, b, "asserted", evidence())
     return kg
