@@ -32,13 +32,14 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Iterator
 
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, DefinedNamespace, DefinedNamespaceMeta
+
+from kg.rdf.names import ONTOLOGY_ENV, active_ontology, ontology_path
 
 __all__ = [
     "IR",
@@ -59,8 +60,6 @@ __all__ = [
     "use_ontology",
 ]
 
-#: The environment variable naming the ontology file in use (default: the packaged ``ir.ttl``).
-ONTOLOGY_ENV = "KG_ONTOLOGY"
 
 _IR_NS = Namespace("https://ir-kg.org/ontology#")
 IRR = Namespace("https://ir-kg.org/resource/")
@@ -104,17 +103,6 @@ class Ontology:
     terms: frozenset[str]
     #: The prefixes it declares with ``sh:declare`` (prefix -> namespace).
     prefixes: dict[str, str]
-
-
-def ontology_path(name: str = "ir.ttl") -> Path:
-    """Path of a file of the packaged ontology folder, in a checkout or an installed package."""
-    return Path(str(files("kg.ontology").joinpath(name)))
-
-
-def active_ontology(path: str | os.PathLike | None = None) -> Path:
-    """The ontology file in use: ``path`` if given, else ``$KG_ONTOLOGY``, else the packaged ``ir.ttl``."""
-    chosen = path if path is not None else os.environ.get(ONTOLOGY_ENV) or None
-    return Path(chosen).expanduser().absolute() if chosen is not None else ontology_path()
 
 
 @contextmanager

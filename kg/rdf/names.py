@@ -33,6 +33,7 @@ __all__ = [
     "IRDOC",
     "IRR",
     "IRS",
+    "ONTOLOGY_ENV",
     "PREFIXES",
     "WD",
     "Lit",
@@ -76,8 +77,8 @@ PREFIXES = {
     "wd": WD,
 }
 
-#: The environment variable naming the ontology file in use (as :data:`kg.vocab.ONTOLOGY_ENV`).
-_ONTOLOGY_ENV = "KG_ONTOLOGY"
+#: The environment variable naming the ontology file in use (default: the packaged ``ir.ttl``).
+ONTOLOGY_ENV = "KG_ONTOLOGY"
 
 
 def entity_iri(id: str) -> str:
@@ -104,7 +105,7 @@ def ontology_path(name: str = "ir.ttl") -> Path:
 
 def active_ontology(path: str | os.PathLike | None = None) -> Path:
     """The ontology file in use: ``path`` if given, else ``$KG_ONTOLOGY``, else the packaged ``ir.ttl``."""
-    chosen = path if path is not None else os.environ.get(_ONTOLOGY_ENV) or None
+    chosen = path if path is not None else os.environ.get(ONTOLOGY_ENV) or None
     return Path(chosen).expanduser().absolute() if chosen is not None else ontology_path()
 
 
@@ -138,7 +139,7 @@ def _read_names(path: str) -> OntologyNames:
     import pyoxigraph as ox
 
     if not Path(path).is_file():
-        raise FileNotFoundError(f"ontology {path}: no such file (set {_ONTOLOGY_ENV} or --ontology to an ontology in Turtle)")
+        raise FileNotFoundError(f"ontology {path}: no such file (set {ONTOLOGY_ENV} or --ontology to an ontology in Turtle)")
     try:
         triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=Path(path).as_uri()))
     except SyntaxError as error:
