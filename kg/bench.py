@@ -5,7 +5,8 @@ ir-kg side is ``kg extract FILE`` (reading, screening and language
 identification, dates, JSON Lines out); the baseline is a bare script that
 loads the same model, reads the same JSON Lines and runs ``nlp.pipe`` with
 the same batch size. Runs alternate (bare, ir-kg, bare, ...) so that both see
-the same machine, and each figure is the median of ``repeats`` runs. Wall
+the same machine, and each figure is the median of ``repeats`` runs
+(:func:`time_processes`, which ``kg bench sparql`` uses too). Wall
 time and CPU time (user + system of the child, from ``os.wait4``) are both
 kept; on a loaded machine CPU time is the one to read.
 
@@ -40,7 +41,7 @@ from pathlib import Path
 
 from kg.data import data_path
 
-__all__ = ["Figure", "Run", "SpeedResult", "bench_speed", "format_table", "make_documents", "read_corpus", "GOALS"]
+__all__ = ["Figure", "ProcessTiming", "SpeedResult", "bench_speed", "format_table", "make_documents", "read_corpus", "time_processes", "GOALS"]
 
 #: The goals of issue 17 (ir-kg / bare), by figure.
 GOALS = {"start-up": 1.3, "documents": 1.15, "cpu per document": 1.10}
@@ -58,9 +59,60 @@ for doc in nlp.pipe(texts, batch_size=int(sys.argv[3])):
 
 
 @dataclass
-class Run:
+class ProcessTiming:
+    """Medians of whole-process runs of one command: wall seconds and CPU seconds (user + system)."""
+
+    label: str
     wall: float
     cpu: float
+    runs: int
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "wall_seconds": round(self.wall, 4), "cpu_seconds": round(self.cpu, 4), "runs": self.runs}
+
+
+def _run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, from ``os.wait4``) of one run of ``command``; its output is dropped.
+
+    ``PYTHONDONTWRITEBYTECODE`` is left out of the child's environment: with it, every run compiles
+    kg's modules from source again (about 0.1 s), which no installed ``kg`` does.
+    """
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
+                                 env=environment)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(command[:4])} ... exited with {child.returncode}: "
+                               f"{errors.read().decode('utf-8', 'replace').strip()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def time_processes(commands: dict[str, list[str]], runs: int = 5, warm_up: bool = True) -> dict[str, ProcessTiming]:
+    """Each command of ``commands`` (label -> argv) run ``runs`` times, alternating with the others; medians.
+
+    A first untimed round (``warm_up``) reads the files into the page cache for all alike (and writes
+    Python's bytecode caches).
+
+    >>> timing = time_processes({"true": [sys.executable, "-c", "pass"]}, runs=1, warm_up=False)["true"]
+    >>> timing.runs, timing.wall > 0, timing.cpu >= 0
+    (1, True, True)
+    """
+    if warm_up:
+        for command in commands.values():
+            _run_once(command)
+    measured: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            measured[label].append(_run_once(command))
+    return {
+        label: ProcessTiming(label, statistics.median(w for w, _ in times), statistics.median(c for _, c in times), runs)
+        for label, times in measured.items()
+    }
 
 
 @dataclass
@@ -69,8 +121,8 @@ class Figure:
 
     work: str
     documents: int
-    bare: Run
-    kg: Run
+    bare: ProcessTiming
+    kg: ProcessTiming
     goal: float | None = None
     cpu_based: bool = False
 
@@ -118,23 +170,6 @@ def make_documents(records: list[dict], count: int) -> list[dict]:
     return documents
 
 
-def _timed(command: list[str]) -> Run:
-    """Wall and CPU (user + system, the child and what it waited for) of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:4])}... failed ({process.returncode}): {error.strip()[-500:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime)
-
-
-def _median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
-
-
 def _words(path: Path) -> int:
     with open(path, encoding="utf-8") as stream:
         return sum(len(json.loads(line)["text"].split()) for line in stream if line.strip())
@@ -156,14 +191,12 @@ def bench_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...
             bare_command = [sys.executable, "-c", _BARE, model, str(path), str(batch_size)]
             kg_command = [sys.executable, "-c", "from kg.cli import main; main()", "extract", str(path), "-o", str(out),
                           "--model", model, "--batch-size", str(batch_size)]
-            bare, kg = [], []
-            for repeat in range(repeats):
-                if progress:
-                    progress(f"{count} documents, run {repeat + 1}/{repeats}")
-                bare.append(_timed(bare_command))
-                kg.append(_timed(kg_command))
+            if progress:
+                progress(f"{count} documents, {repeats} runs of each side")
+            # the first size's warm-up round reads the files and writes the bytecode for all the others
+            timings = time_processes({"bare": bare_command, "kg": kg_command}, runs=repeats, warm_up=count == 1)
             work = "start-up (1 document)" if count == 1 else f"{count:,} documents"
-            figure = Figure(work, count, _median(bare), _median(kg), GOALS["start-up"] if count == 1 else GOALS["documents"])
+            figure = Figure(work, count, timings["bare"], timings["kg"], GOALS["start-up"] if count == 1 else GOALS["documents"])
             result.figures.append(figure)
         largest = max(result.figures, key=lambda f: f.documents)
         first = result.figures[0]
@@ -171,8 +204,8 @@ def bench_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...
             per = largest.documents - 1
             result.figures.append(Figure(
                 f"CPU per document (at {largest.documents:,})", largest.documents,
-                Run((largest.bare.wall - first.bare.wall) / per, (largest.bare.cpu - first.bare.cpu) / per),
-                Run((largest.kg.wall - first.kg.wall) / per, (largest.kg.cpu - first.kg.cpu) / per),
+                ProcessTiming("bare", (largest.bare.wall - first.bare.wall) / per, (largest.bare.cpu - first.bare.cpu) / per, repeats),
+                ProcessTiming("kg", (largest.kg.wall - first.kg.wall) / per, (largest.kg.cpu - first.kg.cpu) / per, repeats),
                 GOALS["cpu per document"], cpu_based=True))
     result.load = (result.load[0], os.getloadavg()[0])
     return result

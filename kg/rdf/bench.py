@@ -29,12 +29,12 @@ import multiprocessing
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 
+from kg.bench import ProcessTiming, time_processes
 from kg.graph.knowledge import KnowledgeGraph
 from kg.records import Document, Entity, Evidence, Extraction, Mention, Relation
 from kg.vocab import load_vocabulary
@@ -198,63 +198,6 @@ LIMIT_QUERY = "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
 GROUP_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
 #: What a user of pyoxigraph alone writes: open the store read-only, run the query, print the rows.
 BARE_SCRIPT = "import sys, pyoxigraph\nstore = pyoxigraph.Store.read_only(sys.argv[1])\nfor row in store.query(sys.argv[2]): print(row)"
-
-
-@dataclass
-class ProcessTiming:
-    """Medians of whole-process runs of one command: wall seconds and CPU seconds (user + system)."""
-
-    label: str
-    wall: float
-    cpu: float
-    runs: int
-
-    def to_dict(self) -> dict:
-        return {"label": self.label, "wall_seconds": round(self.wall, 4), "cpu_seconds": round(self.cpu, 4), "runs": self.runs}
-
-
-def _run_once(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, from ``os.wait4``) of one run of ``command``; its output is dropped.
-
-    ``PYTHONDONTWRITEBYTECODE`` is left out of the child's environment: with it, every run compiles
-    kg's modules from source again (about 0.1 s), which no installed ``kg`` does.
-    """
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-                                 env=environment)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            errors.seek(0)
-            raise RuntimeError(f"{' '.join(command[:4])} ... exited with {child.returncode}: "
-                               f"{errors.read().decode('utf-8', 'replace').strip()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime
-
-
-def time_processes(commands: dict[str, list[str]], runs: int = 5, warm_up: bool = True) -> dict[str, ProcessTiming]:
-    """Each command of ``commands`` (label -> argv) run ``runs`` times, alternating with the others; medians.
-
-    A first untimed round (``warm_up``) reads the files into the page cache for all alike (and writes
-    Python's bytecode caches).
-
-    >>> timing = time_processes({"true": [sys.executable, "-c", "pass"]}, runs=1, warm_up=False)["true"]
-    >>> timing.runs, timing.wall > 0, timing.cpu >= 0
-    (1, True, True)
-    """
-    if warm_up:
-        for command in commands.values():
-            _run_once(command)
-    measured: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
-    for _ in range(runs):
-        for label, command in commands.items():
-            measured[label].append(_run_once(command))
-    return {
-        label: ProcessTiming(label, statistics.median(w for w, _ in times), statistics.median(c for _, c in times), runs)
-        for label, times in measured.items()
-    }
 
 
 def process_runs(store: str, runs: int = 5) -> dict[str, ProcessTiming]:
