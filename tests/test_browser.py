@@ -91,6 +91,29 @@ def visit(browser):
         context.close()
 
 
+def edge_xy(page, edge: str) -> tuple[float, float]:
+    """A point on an edge and on no node (vis-network's own hit test)."""
+    point = page.evaluate(
+        """(id) => {
+            const e = edges.get(id), pos = network.getPositions([e.from, e.to]);
+            const a = network.canvasToDOM(pos[e.from]), b = network.canvasToDOM(pos[e.to]);
+            const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
+            const on = (p) => network.getEdgeAt(p) === id && network.getNodeAt(p) === undefined;
+            for (let t = 0.3; t <= 0.7; t += 0.01) {
+                for (let d = -40; d <= 40; d += 1) {
+                    const dx = b.x - a.x, dy = b.y - a.y, n = Math.hypot(dx, dy);
+                    const p = {x: a.x + t * dx - d * dy / n, y: a.y + t * dy + d * dx / n};
+                    if (on(p) && on({x: p.x + 1, y: p.y + 1}) && on({x: p.x - 1, y: p.y - 1})) return [r.x + p.x, r.y + p.y];
+                }
+            }
+            return null;
+        }""",
+        edge,
+    )
+    assert point is not None, edge
+    return tuple(point)
+
+
 def test_browser_seed_page_draws_the_graph_offline(seed_extraction, visit, tmp_path):
     kg = KnowledgeGraph.from_extractions([seed_extraction])
     path = write_html(kg, tmp_path / "seed.html")
@@ -152,24 +175,8 @@ def test_browser_script_in_evidence_is_escaped_and_never_runs(visit, tmp_path):
     seen = visit(path)
     page = seen.page
 
-    # hover the edge: find a point on it (vis-network's own hit test), move the mouse there
-    point = page.evaluate(
-        """(() => {
-            const id = 'ARM|accuses|asserted|AZE', pos = network.getPositions(['ARM', 'AZE']);
-            const a = network.canvasToDOM(pos.ARM), b = network.canvasToDOM(pos.AZE);
-            const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
-            const on = (p) => network.getEdgeAt(p) === id && network.getNodeAt(p) === undefined;
-            for (let t = 0.3; t <= 0.7; t += 0.01) {
-                for (let d = -40; d <= 40; d += 1) {
-                    const dx = b.x - a.x, dy = b.y - a.y, n = Math.hypot(dx, dy);
-                    const p = {x: a.x + t * dx - d * dy / n, y: a.y + t * dy + d * dx / n};
-                    if (on(p) && on({x: p.x + 1, y: p.y + 1}) && on({x: p.x - 1, y: p.y - 1})) return [r.x + p.x, r.y + p.y];
-                }
-            }
-            return null;
-        })()"""
-    )
-    assert point is not None
+    # hover the edge: a point on it (vis-network's own hit test), the mouse moved there
+    point = edge_xy(page, "ARM|accuses|asserted|AZE")
     page.mouse.move(*point)
     page.wait_for_selector("#kg-tip", state="visible", timeout=5000)
     assert script in page.inner_text("#kg-tip")  # shown as text...

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import browser, visit  # noqa: F401 - the fixtures: Debian's Chromium, offline
+from test_browser import browser, edge_xy, visit  # noqa: F401 - the fixtures: Debian's Chromium, offline
 
 from kg.graph import KnowledgeGraph, Provenance
 from kg.graph.knowledge import DocumentInfo
@@ -63,29 +63,6 @@ def node_xy(page, node: str) -> tuple[float, float]:
              const r = document.querySelector('#mynetwork canvas').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }""",
         node,
     ))
-
-
-def edge_xy(page, edge: str) -> tuple[float, float]:
-    """A point on an edge and on no node (vis-network's own hit test)."""
-    point = page.evaluate(
-        """(id) => {
-            const e = edges.get(id), pos = network.getPositions([e.from, e.to]);
-            const a = network.canvasToDOM(pos[e.from]), b = network.canvasToDOM(pos[e.to]);
-            const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();
-            const on = (p) => network.getEdgeAt(p) === id && network.getNodeAt(p) === undefined;
-            for (let t = 0.3; t <= 0.7; t += 0.01) {
-                for (let d = -40; d <= 40; d += 1) {
-                    const dx = b.x - a.x, dy = b.y - a.y, n = Math.hypot(dx, dy);
-                    const p = {x: a.x + t * dx - d * dy / n, y: a.y + t * dy + d * dx / n};
-                    if (on(p) && on({x: p.x + 1, y: p.y + 1}) && on({x: p.x - 1, y: p.y - 1})) return [r.x + p.x, r.y + p.y];
-                }
-            }
-            return null;
-        }""",
-        edge,
-    )
-    assert point is not None, edge
-    return tuple(point)
 
 
 def hover(page, x: float, y: float) -> str:
