@@ -94,7 +94,7 @@ class GazetteerComponent:
                 continue
             seen.add(key)
             label = _label(gaz.entries[surface.id].type, surface.kind)
-            self.names.add(surface.text, (nlp.vocab.strings.add(label), nlp.vocab.strings.add(surface.id)))
+            self.names.add(surface.text, (label, surface.id))  # strings: Span adds them to the Doc's own vocab
         for text in self.rule_texts:
             self.conditional.add(text, text)
 
