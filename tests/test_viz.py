@@ -21,9 +21,8 @@ def _p(doc, date=None, sentence=None, **more) -> Provenance:
     return Provenance(doc=doc, date=date, sentence=sentence or f"Sentence of {doc}.", **more)
 
 
-@pytest.fixture
-def small_graph() -> KnowledgeGraph:
-    """Every entity type and modality, support 2 on one edge, one undated edge, one isolated entity."""
+def seven_entities() -> KnowledgeGraph:
+    """A graph of one entity of each type (four states), no relations yet."""
     kg = KnowledgeGraph(entries={})
     for id, type, label in [
         ("ARM", "State", "Armenia"), ("AZE", "State", "Azerbaijan"), ("RUS", "State", "Russia"),
@@ -31,6 +30,13 @@ def small_graph() -> KnowledgeGraph:
         ("vladimir-putin", "Person", "Vladimir Putin"), ("nagorno-karabakh", "Region", "Nagorno-Karabakh"),
     ]:
         kg.add_entity(id, type, label, mentions=1)
+    return kg
+
+
+@pytest.fixture
+def small_graph() -> KnowledgeGraph:
+    """Every entity type and modality, support 2 on one edge, one undated edge, one isolated entity."""
+    kg = seven_entities()
     kg.add_evidence("ARM", "conflictWith", "AZE", "asserted", _p("d1", "2020-09-27"))
     kg.add_evidence("AZE", "conflictWith", "ARM", "asserted", _p("d2", "2020-10-10"))
     kg.add_evidence("AZE", "accuses", "ARM", "asserted", _p("d1", "2020-09-27"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from test_viz import _p, seven_entities
 from test_browser import browser, edge_xy, visit  # noqa: F401 - the fixtures: Debian's Chromium, offline
 
 from kg.graph import KnowledgeGraph, Provenance
@@ -20,19 +21,9 @@ from kg.viz import write_html
 SCRIPT = "<script>alert(1)</script>"
 
 
-def _p(doc, date=None, sentence=None, **more) -> Provenance:
-    return Provenance(doc=doc, date=date, sentence=sentence or f"Sentence of {doc}.", **more)
-
-
 def small_graph() -> KnowledgeGraph:
     """Every entity type and modality, a claim with its claimant and deniers, documents with titles and sites."""
-    kg = KnowledgeGraph(entries={})
-    for id, type, label in [
-        ("ARM", "State", "Armenia"), ("AZE", "State", "Azerbaijan"), ("RUS", "State", "Russia"),
-        ("TUR", "State", "Turkey"), ("CSTO", "Organization", "Collective Security Treaty Organization"),
-        ("vladimir-putin", "Person", "Vladimir Putin"), ("nagorno-karabakh", "Region", "Nagorno-Karabakh"),
-    ]:
-        kg.add_entity(id, type, label, mentions=1)
+    kg = seven_entities()
     kg.nodes["ARM"]["qid"] = "Q399"
     kg.add_document(DocumentInfo("d1", "h1", date="2020-09-28", title="Fighting flares along the line of contact",
                                  url="https://wire.example/world/line", source="The Harbour Wire"))
