@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,6 +36,7 @@ __all__ = ["dateline_end", "line_breaks"]
 
 _FINAL = {".", "!", "?", ":", ";", '"', "”", "’", "'", ")"}
 _HEADLINE_TOKENS = 25
+_DATELINE_CHARS = 120  # a dateline is within a text's first characters
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
@@ -47,7 +50,7 @@ _DATELINE = re.compile(
 
 def dateline_end(text: str) -> int:
     """Character offset where the text after a dateline starts (0 if there is none)."""
-    match = _DATELINE.match(text[:120])
+    match = _DATELINE.match(text[:_DATELINE_CHARS])
     if not match:
         return 0
     head = match.group(0)
@@ -61,26 +64,42 @@ def line_breaks(doc: Doc) -> list[int]:
     """Indices of tokens that start a sentence because the line before them ended one."""
     starts = []
     line_start = 0
-    for token in doc:
-        if not (token.is_space and "\n" in token.text) and "\n" not in token.whitespace_:
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():  # a line break is a space token (whitespace_ is " " or "")
+        token = doc[i]
+        if "\n" not in token.text:
             continue
         after = next((t for t in doc[token.i + 1:] if not t.is_space), None)
-        before = token if not token.is_space else next((t for t in reversed(doc[:token.i]) if not t.is_space), None)
+        before = next((t for t in reversed(doc[:token.i]) if not t.is_space), None)
         if after is None or before is None:
             continue
         short = before.i - line_start < _HEADLINE_TOKENS
-        quoted = sum(t.text in ('"', "“", "”") for t in doc[line_start: before.i + 1]) % 2 == 1  # inside a quotation
-        if before.text in _FINAL or (short and not quoted and (after.is_title or after.is_upper or after.like_num)):
+        if before.text in _FINAL or (short and (after.is_title or after.is_upper or after.like_num)
+                                     and not _in_quotation(doc[line_start: before.i + 1])):
             starts.append(after.i)
         line_start = after.i
     return starts
+
+
+def _opening(doc: Doc, chars: int) -> str:
+    """The first ``chars`` characters of the Doc's text (``Doc.text`` joins every token's text)."""
+    pieces = []
+    for token in doc:
+        if token.idx >= chars:
+            break
+        pieces.append(token.text_with_ws)
+    return "".join(pieces)[:chars]
+
+
+def _in_quotation(line) -> bool:
+    """Whether a line ends inside a quotation (it has an odd number of quotation marks)."""
+    return sum(t.text in ('"', "“", "”") for t in line) % 2 == 1
 
 
 @Language.component("kg_dateline", assigns=["token.is_sent_start"])
 def mark_dateline(doc: Doc) -> Doc:
     for i in line_breaks(doc):
         doc[i].is_sent_start = True
-    end = dateline_end(doc.text)
+    end = dateline_end(_opening(doc, _DATELINE_CHARS))
     if end:
         doc.user_data["dateline"] = (0, end)
         first = next((t for t in doc if t.idx >= end), None)

@@ -30,7 +30,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import numpy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 __all__ = ["cap_sentences", "cuts", "MAX_TOKENS", "SentenceCap"]
@@ -49,6 +52,20 @@ def _rank(token) -> int:
     return 3 if token.whitespace_ or token.is_space else 4
 
 
+def _short_sentences(doc: Doc, max_tokens: int) -> bool:
+    """Whether every run between two places where a piece surely starts (the document's start, a preset
+    sentence start, the token after ``. ! ?`` or a line break) is at most ``max_tokens`` long: then
+    :func:`cuts` has nothing to cut. Read from the Doc's arrays, without making a Token of each word."""
+    if len(doc) <= max_tokens:
+        return True
+    orth, space, start = doc.to_array([ORTH, IS_SPACE, SENT_START]).T
+    ends = numpy.isin(orth, [hash_string(t) for t in _RANKS[0]])
+    for i in numpy.flatnonzero(space):
+        ends[i] = "\n" in doc[int(i)].text
+    starts = numpy.flatnonzero((start == 1) | numpy.concatenate(([True], ends[:-1])))
+    return int(numpy.diff(numpy.append(starts, len(doc))).max()) <= max_tokens
+
+
 def cuts(doc: Doc, max_tokens: int = MAX_TOKENS, *, sentences: bool = False) -> Iterator[int]:
     """Indices of the tokens to start a new piece at, so that no piece of ``doc`` is longer than ``max_tokens``.
 
@@ -59,6 +76,8 @@ def cuts(doc: Doc, max_tokens: int = MAX_TOKENS, *, sentences: bool = False) -> 
     """
     if max_tokens < 2:
         raise ValueError("max_tokens must be at least 2")
+    if sentences and _short_sentences(doc, max_tokens):
+        return
     start = 0
     last: dict[int, int] = {}  # rank -> the latest token after a boundary of that rank, since ``start``
     for token in doc:

@@ -60,6 +60,11 @@ class ActorResolver:
                     self.ent_at[token.i] = ent.ent_id_
                     self.ent_span[token.i] = (ent.start, ent.end)
         self.groups = self._coordinated_groups()
+        self._found: dict[tuple[int, int], list[Actor]] | None = None  # (token, depth) -> actors, once settled
+
+    def settle(self) -> None:
+        """Say that ``roles`` and ``past`` are final: from now on each phrase is resolved once, and kept."""
+        self._found = {}
 
     # -- the parties a document is about ---------------------------------
     def _coordinated_groups(self) -> list[tuple[int, tuple[str, ...]]]:
@@ -146,6 +151,14 @@ class ActorResolver:
         """Actors of the phrase headed by ``token``, following coordination."""
         if token is None or depth > 6:
             return []
+        if self._found is None:
+            return self._actors(token, depth)
+        key = (token.i, depth)
+        if key not in self._found:
+            self._found[key] = self._actors(token, depth)
+        return list(self._found[key])  # callers add to the list they get
+
+    def _actors(self, token: Token, depth: int) -> list[Actor]:
         named = [c for c in token.children if c.dep_ == "appos" and c.i in self.ent_at] if token.pos_ == "NOUN" and token.i not in self.ent_at else []
         # "the Islamist group Rachad", "its neighbour, Kenya": the name the noun describes, before any anaphora
         found = [a for c in named for a in self.actors(c, depth + 1)] or self._head_actors(token, depth)

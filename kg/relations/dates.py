@@ -355,21 +355,37 @@ def _day_ordinal(token) -> bool:
     return token.dep_ in ("npadvmod", "advmod", "tmod", "ROOT")
 
 
-#: Each document's DATE and TIME entities by sentence start, read once: ``Span.ents`` builds the
-#: document's whole entity tuple on every call, which made dating every relation quadratic.
-_TIME_ENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+#: What is read once per document: its DATE and TIME entities by sentence start (``Span.ents`` builds
+#: the document's whole entity tuple on every call, which made dating every relation quadratic), each
+#: sentence's time expressions, and each cue's date (one cue gives many relations, one per pair of actors).
+_PER_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _memo(doc) -> dict:
+    memo = _PER_DOC.get(doc)
+    if memo is None:
+        memo = _PER_DOC[doc] = {}
+    return memo
 
 
 def _time_ents(sent) -> list:
-    doc = sent.doc
-    by_sentence = _TIME_ENTS.get(doc)
+    memo = _memo(sent.doc)
+    by_sentence = memo.get("time_ents")
     if by_sentence is None:
-        by_sentence = {}
-        for ent in doc.ents:
+        by_sentence = memo["time_ents"] = {}
+        for ent in sent.doc.ents:
             if ent.label_ in ("DATE", "TIME"):
                 by_sentence.setdefault(ent.sent.start, []).append(ent)
-        _TIME_ENTS[doc] = by_sentence
     return by_sentence.get(sent.start, [])
+
+
+def _sentence_expressions(sent) -> list[tuple[str, object, frozenset[int]]]:
+    """:func:`_expressions` of ``sent``, read once."""
+    key = ("expressions", sent.start)
+    memo = _memo(sent.doc)
+    if key not in memo:
+        memo[key] = [(text, root, frozenset(indices)) for text, root, indices in _expressions(sent)]
+    return memo[key]
 
 
 def _expressions(sent):
@@ -470,6 +486,15 @@ def _clause_verbs(head) -> set[int]:
 
 
 def event_date(cue, doc_date: str | None) -> str | None:
+    """``YYYY-MM-DD`` of the event signalled by the spaCy Token ``cue``, or ``None`` (:func:`_event_date`, once per cue)."""
+    key = ("date", cue.i, doc_date)
+    memo = _memo(cue.doc)
+    if key not in memo:
+        memo[key] = _event_date(cue, doc_date)
+    return memo[key]
+
+
+def _event_date(cue, doc_date: str | None) -> str | None:
     """``YYYY-MM-DD`` of the event signalled by the spaCy Token ``cue``, or ``None``.
 
     The cue's own time expressions decide (the nearest first: the cue's phrase, then the
@@ -495,7 +520,7 @@ def event_date(cue, doc_date: str | None) -> str | None:
     clause = _clause_verbs(owners[-1]) - set(rank) - secondary
     found: dict[int, list[Time]] = {}
     late = len(owners)
-    for text, root, indices in _expressions(cue.sent):
+    for text, root, indices in _sentence_expressions(cue.sent):
         if cue.i in indices:
             continue
         anchor = _anchor(root, indices, set(rank) | secondary)

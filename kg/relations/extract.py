@@ -13,6 +13,8 @@ supposes or negates the relation.
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA, LOWER, TAG
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
 from kg.records import Evidence, Relation
@@ -31,6 +33,7 @@ _NOMINAL_DEPS = {"dobj", "pobj", "nsubj", "nsubjpass", "attr", "appos"}
 #: how much each kind of frame is trusted (times the cue's reliability and the actors' certainty)
 _RELIABILITY = {"verb": 0.85, "noun": 0.8, "relational": 0.85, "adjective": 0.75}
 _ACTOR_TYPES = frozenset({"State", "Organization", "Person", "Other"})
+_LEMMAS_KEPT = 200_000  # lemmas whose cue-ness is remembered, at most (memory stays flat on any corpus)
 
 
 class RelationExtractor:
@@ -43,6 +46,9 @@ class RelationExtractor:
         self.light = frozenset(lexicon.light)
         # every word that is a cue as some part of speech: any other token is passed over at once
         self.cue_words = frozenset(w for table in (lexicon.verb_cues, lexicon.noun_cues, lexicon.adjective_cues) for w, cues in table.items() if cues)
+        self._cue_hashes = frozenset(hash_string(w) for w in self.cue_words)
+        self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word
+        self._mended_tags = frozenset(hash_string(t) for t in ("VBD", "VBN", "VBP", "VBZ"))
         unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
         if unknown:
             raise ValueError(f"cue lexicon names predicates the ontology does not have: {sorted(unknown)}")
@@ -62,7 +68,8 @@ class RelationExtractor:
                 self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
                                            date=date, evidence=_evidence(role.mention.sent)))
         resolver.past = {r.person: r.of for r in roles if not r.current}
-        for token in doc:
+        resolver.settle()
+        for token in self._cue_candidates(doc):
             for cue, kind in self.cues(token):
                 lemma = lemma_of(token)
                 frames = [frame_of(token, kind, of_is_patient="of" in cue.preps_of(lemma, kind == "verb"), light=self.light)]
@@ -75,6 +82,23 @@ class RelationExtractor:
                     self._add(found, relation)
         denials += self._denial_verbs(doc, resolver)
         return self._apply_denials(found, denials, resolver)
+
+    def _cue_candidates(self, doc: Doc):
+        """The tokens that may be cues: their lower-case form or lemma is a cue word, or their tag is one
+        whose lemma :func:`lemma_of` mends. Read from the Doc's hash arrays, so that no other token is made."""
+        strings = doc.vocab.strings
+        words, lemmas = self._cue_hashes, self._lemma_is_cue
+        for i, (lower, lemma, tag) in enumerate(doc.to_array([LOWER, LEMMA, TAG]).tolist()):
+            if lower in words or lemma in words or tag in self._mended_tags:
+                yield doc[i]
+                continue
+            cue = lemmas.get(lemma)
+            if cue is None:  # a lemma in capitals ("Sanction" of a name) is the cue word in lower case
+                cue = strings[lemma].lower() in self.cue_words
+                if len(lemmas) < _LEMMAS_KEPT:
+                    lemmas[lemma] = cue
+            if cue:
+                yield doc[i]
 
     def cues(self, token: Token) -> list[tuple[Cue, str]]:
         """The cue classes ``token`` signals, each with the kind of frame to read it as."""
