@@ -302,21 +302,56 @@ ir:testNote a owl:DatatypeProperty ; rdfs:subPropertyOf ir:relatedTo .
 """
 
 
+def _read_with_rdflib(path):
+    """The ontology as rdflib reads it: predicates with what they say, ``ir:`` terms, ``sh:declare`` prefixes."""
+    from rdflib import BNode, Graph, Namespace, URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+
+    ir = Namespace("https://ir-kg.org/ontology#")
+    graph = Graph().parse(path, format="turtle")
+    local = lambda term: str(term).removeprefix(str(ir))  # noqa: E731
+
+    def classes(node):
+        if node is None:
+            return ()
+        if isinstance(node, BNode):
+            return tuple(local(m) for m in Collection(graph, graph.value(node, OWL.unionOf)))
+        return (local(node),)
+
+    vocabulary = {}
+    for prop in graph.subjects(RDFS.subPropertyOf, ir.relatedTo):
+        if (prop, RDF.type, OWL.ObjectProperty) in graph:
+            value = lambda p: graph.value(prop, p)  # noqa: E731
+            vocabulary[local(prop)] = (
+                str(value(RDFS.label)), str(value(SKOS.definition)), (prop, RDF.type, OWL.SymmetricProperty) in graph,
+                None if value(ir.defaultCameoCode) is None else str(value(ir.defaultCameoCode)),
+                float(value(ir.defaultGoldstein) or 0.0), str(value(ir.polarity)),
+                None if value(ir.ploverCategory) is None else str(value(ir.ploverCategory)),
+                classes(value(RDFS.domain)), classes(value(RDFS.range)))
+    terms = {local(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(ir))}
+    prefixes = {str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace)) for d in graph.objects(None, SH.declare)}
+    return vocabulary, terms, prefixes
+
+
 @pytest.mark.parametrize("extra", ["", _EXTRA_TERMS], ids=["packaged", "with-more-terms"])
-def test_query_names_read_without_rdflib_agree_with_kg_vocab(tmp_path, extra):
-    from kg.rdf.names import PREFIXES, ontology_names, prefixes
-    from kg.vocab import load_ontology
+def test_ontology_read_without_rdflib_agrees_with_rdflib(tmp_path, extra):
+    from kg.rdf.names import PREFIXES, load_ontology, prefixes
 
     path = ontology_path()
     if extra:
         path = tmp_path / "ir-more.ttl"
         path.write_text(ontology_path().read_text(encoding="utf-8") + extra, encoding="utf-8")
-    names, ontology = ontology_names(path), load_ontology(path)
-    assert names.predicates == set(ontology.vocabulary) and names.terms == ontology.terms
-    assert names.prefixes == ontology.prefixes and prefixes(path) == {**PREFIXES, **ontology.prefixes}
+    ontology = load_ontology(path)
+    vocabulary, terms, declared = _read_with_rdflib(path)
+    assert {name: (p.label, p.definition, p.symmetric, p.cameo, p.goldstein, p.polarity, p.plover, p.domain, p.range)
+            for name, p in ontology.vocabulary.items()} == vocabulary
+    assert ontology.predicates == set(vocabulary) and ontology.terms == terms
+    assert ontology.prefixes == declared and prefixes(path) == {**PREFIXES, **declared}
+    assert ontology.vocabulary["leaderOf"].range == ("State", "Organization")  # an owl:unionOf, read in order
     if extra:
-        assert "testWatches" in names.predicates and "testNote" not in names.predicates and "testNote" in names.terms
-        assert names.prefixes["tst"] == "https://example.org/tst#"
+        assert "testWatches" in ontology.predicates and "testNote" not in ontology.predicates and "testNote" in ontology.terms
+        assert ontology.prefixes["tst"] == "https://example.org/tst#"
 
 
 def test_query_bracket_shortcut_is_the_nesting_limit():

@@ -2,17 +2,18 @@
 
 What ``kg query`` needs before it asks Oxigraph — the pre-bound prefixes, the
 IRI of ``--param state=ARM``, whether ``ir:memberOf`` is a predicate of the
-ontology in use — comes from here, so that a query imports neither rdflib
-nor networkx (:mod:`kg.rdf.convert` and :mod:`kg.vocab` re-export these
-names; the whole :class:`kg.vocab.Ontology` still comes from rdflib). The
-ontology's names are read with pyoxigraph's Turtle parser, once per file and
-process: predicates (``rdfs:subPropertyOf ir:relatedTo``, ``owl:ObjectProperty``),
-every ``ir:`` term given a type, and the ``sh:declare`` prefixes — as
-:func:`kg.vocab.load_ontology` reads them (a test compares the two).
+ontology in use — comes from here, so that a query, and extraction, import
+neither rdflib nor networkx (:mod:`kg.rdf.convert` and :mod:`kg.vocab`
+re-export these names). The ontology (:class:`Ontology`, the vocabulary
+:mod:`kg.vocab` serves) is read with pyoxigraph's Turtle parser, once per
+file and process: predicates (``rdfs:subPropertyOf ir:relatedTo``,
+``owl:ObjectProperty``) and what they say, every ``ir:`` term given a type,
+and the ``sh:declare`` prefixes (a test reads the same file with rdflib and
+compares).
 
 >>> entity_iri("ARM"), entity_id(entity_iri("a b")), document_iri("seed 1")
 ('https://ir-kg.org/resource/ARM', 'a b', 'https://ir-kg.org/doc/seed%201')
->>> names = ontology_names()
+>>> names = load_ontology()
 >>> "memberOf" in names.predicates, "Statement" in names.terms, "Statement" in names.predicates
 (True, True, False)
 >>> prefixes()["ir"]
@@ -25,6 +26,7 @@ import os
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
@@ -37,14 +39,15 @@ __all__ = [
     "PREFIXES",
     "WD",
     "Lit",
-    "OntologyNames",
+    "Ontology",
+    "Predicate",
     "Triple",
     "active_ontology",
     "document_id",
     "document_iri",
     "entity_id",
     "entity_iri",
-    "ontology_names",
+    "load_ontology",
     "ontology_path",
     "prefixes",
 ]
@@ -60,6 +63,7 @@ OWL = "http://www.w3.org/2002/07/owl#"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
 
 #: The prefixes used in exports and in the library's own queries (see :func:`prefixes` for ``kg query``).
@@ -121,21 +125,61 @@ class Lit(NamedTuple):
 Triple = tuple[str, str, "str | Lit"]
 
 
-class OntologyNames(NamedTuple):
-    """What a query needs of an ontology file: local names of its predicates and ``ir:`` terms, its prefixes."""
+@dataclass(frozen=True)
+class Predicate:
+    """A relation predicate of the ontology (a sub-property of ``ir:relatedTo``).
 
-    predicates: frozenset[str]
+    ``domain`` and ``range`` are the local names of the ``ir:`` classes it
+    relates (the members of an ``owl:unionOf``); an event predicate is one
+    with a CAMEO code.
+    """
+
+    name: str
+    label: str
+    definition: str
+    symmetric: bool
+    cameo: str | None
+    goldstein: float
+    polarity: str
+    plover: str | None
+    domain: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()
+
+    @property
+    def iri(self):
+        """The predicate's IRI as an rdflib ``URIRef`` (for rdflib graphs; ``str`` of it for text)."""
+        from rdflib import URIRef
+
+        return URIRef(IR + self.name)
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """What the code reads from an ontology file: its vocabulary, its ``ir:`` terms and its prefixes."""
+
+    path: Path
+    vocabulary: dict[str, Predicate]
+    #: Local names of every ``ir:`` IRI the file declares (gives an ``rdf:type``): classes, properties, individuals.
     terms: frozenset[str]
+    #: The prefixes it declares with ``sh:declare`` (prefix -> namespace).
     prefixes: dict[str, str]
 
+    @property
+    def predicates(self) -> frozenset[str]:
+        """Local names of the relation predicates."""
+        return frozenset(self.vocabulary)
 
-def ontology_names(path: str | os.PathLike | None = None) -> OntologyNames:
-    """The names of the ontology ``path`` (default: the one in use), read once per process."""
-    return _read_names(str(active_ontology(path)))
+
+def load_ontology(path: str | os.PathLike | None = None) -> Ontology:
+    """The ontology ``path`` (default: the one in use), read once per process."""
+    return _read(str(active_ontology(path)))
 
 
 @lru_cache(maxsize=16)
-def _read_names(path: str) -> OntologyNames:
+def _read(path: str) -> Ontology:
+    """Read an ontology in Turtle with pyoxigraph's parser: relation predicates (``owl:ObjectProperty``,
+    ``rdfs:subPropertyOf ir:relatedTo``) with their labels, CAMEO and PLOVER codes, Goldstein values,
+    polarity, symmetry, domain and range; every ``ir:`` term given a type; the ``sh:declare`` prefixes."""
     import pyoxigraph as ox
 
     if not Path(path).is_file():
@@ -144,27 +188,54 @@ def _read_names(path: str) -> OntologyNames:
         triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=Path(path).as_uri()))
     except SyntaxError as error:
         raise ValueError(f"ontology {path}: {error}") from error
-    typed: dict[str, set[str]] = {}
-    related, declared, values = set(), [], {}
+    values: dict[tuple, list] = {}  # (subject, predicate IRI) -> objects, in the file's order
     for triple in triples:
-        subject, predicate, object = triple.subject, triple.predicate.value, triple.object
-        if predicate == RDF + "type" and isinstance(subject, ox.NamedNode):
-            typed.setdefault(subject.value, set()).add(object.value)
-        elif predicate == RDFS + "subPropertyOf" and object.value == IR + "relatedTo" and isinstance(subject, ox.NamedNode):
-            related.add(subject.value)
-        elif predicate == SH + "declare":
-            declared.append(object)
-        elif predicate in (SH + "prefix", SH + "namespace"):
-            values.setdefault((subject, predicate), object.value)
-    local = lambda iri: iri[len(IR):]  # noqa: E731
-    predicates = frozenset(local(p) for p in related if p.startswith(IR) and OWL + "ObjectProperty" in typed.get(p, ()))
-    terms = frozenset(local(s) for s in typed if s.startswith(IR))
+        values.setdefault((triple.subject, triple.predicate.value), []).append(triple.object)
+    value = lambda node, predicate: next(iter(values.get((node, predicate), ())), None)  # noqa: E731
+    text = lambda term: None if term is None else term.value  # noqa: E731
+    local = lambda iri: iri.removeprefix(IR)  # noqa: E731
+
+    def classes(node) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, ox.BlankNode):
+            return (local(node.value),)
+        members, item = [], value(node, OWL + "unionOf")
+        while item is not None and not (isinstance(item, ox.NamedNode) and item.value == RDF + "nil"):
+            members.append(local(value(item, RDF + "first").value))
+            item = value(item, RDF + "rest")
+        return tuple(members)
+
+    typed = {t.subject for t in triples if t.predicate.value == RDF + "type" and isinstance(t.subject, ox.NamedNode)}
+    vocabulary = {}
+    for node in sorted({t.subject for t in triples if t.predicate.value == RDFS + "subPropertyOf"
+                        and t.object == ox.NamedNode(IR + "relatedTo")}, key=str):
+        kinds = {k.value for k in values.get((node, RDF + "type"), ())}
+        if not isinstance(node, ox.NamedNode) or OWL + "ObjectProperty" not in kinds or not node.value.startswith(IR):
+            continue
+        name = local(node.value)
+        vocabulary[name] = Predicate(
+            name=name,
+            label=str(text(value(node, RDFS + "label"))),
+            definition=str(text(value(node, SKOS + "definition"))),
+            symmetric=OWL + "SymmetricProperty" in kinds,
+            cameo=text(value(node, IR + "defaultCameoCode")),
+            goldstein=float(text(value(node, IR + "defaultGoldstein")) or 0.0),
+            polarity=str(text(value(node, IR + "polarity"))),
+            plover=text(value(node, IR + "ploverCategory")),
+            domain=classes(value(node, RDFS + "domain")),
+            range=classes(value(node, RDFS + "range")),
+        )
+    if not vocabulary:
+        raise ValueError(f"ontology {path}: no relation predicates (owl:ObjectProperty, rdfs:subPropertyOf ir:relatedTo)")
+    terms = frozenset(local(s.value) for s in typed if s.value.startswith(IR))
     found = {}
-    for node in declared:
-        prefix, namespace = values.get((node, SH + "prefix")), values.get((node, SH + "namespace"))
-        if prefix is not None and namespace is not None:
-            found[prefix] = namespace
-    return OntologyNames(predicates, terms, dict(sorted(found.items())))
+    for triple in triples:
+        if triple.predicate.value == SH + "declare":
+            prefix, namespace = value(triple.object, SH + "prefix"), value(triple.object, SH + "namespace")
+            if prefix is not None and namespace is not None:
+                found.setdefault(prefix.value, namespace.value)
+    return Ontology(Path(path), dict(sorted(vocabulary.items())), terms, dict(sorted(found.items())))
 
 
 def prefixes(ontology: str | os.PathLike | None = None) -> dict[str, str]:
@@ -173,4 +244,4 @@ def prefixes(ontology: str | os.PathLike | None = None) -> dict[str, str]:
     >>> prefixes()["irs"] == PREFIXES["irs"], sorted(set(prefixes()) - set(PREFIXES))
     (True, [])
     """
-    return {**PREFIXES, **ontology_names(ontology).prefixes}
+    return {**PREFIXES, **load_ontology(ontology).prefixes}

@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.rdf.names import IR, document_iri, entity_iri, ontology_names, ontology_path, prefixes
+from kg.rdf.names import IR, document_iri, entity_iri, load_ontology, ontology_path, prefixes
 
 __all__ = [
     "KINDS",
@@ -144,7 +144,7 @@ def parse_value(value: str, kind: str | None) -> ox.NamedNode | ox.Literal:
         if kind == "entity":
             return ox.NamedNode(entity_iri(value))
         if kind == "predicate":
-            if value not in ontology_names().predicates:
+            if value not in load_ontology().predicates:
                 raise QueryError(f"{value!r} is not a predicate of the ontology in use")
             return ox.NamedNode(IR + value)
         if kind == "document":
@@ -330,7 +330,7 @@ def unknown_terms(text: str) -> list[tuple[str, int, str | None]]:
         return []
     from kg.serve.policy import visible_code
 
-    names = ontology_names()
+    names = load_ontology()
     terms = sorted(names.terms | names.predicates)
     found = []
     for match in _PREFIXED_NAME.finditer(visible_code(text)):
