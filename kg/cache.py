@@ -26,11 +26,14 @@ only by the user's own processes (pickle runs code: never point
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 CACHE_ENV = "KG_CACHE_DIR"
 
 T = TypeVar("T")
+_KEYED = re.compile(r"[0-9a-f]{32}\.pickle")
 
 
 def cache_dir() -> Path | None:
@@ -51,6 +55,18 @@ def cache_dir() -> Path | None:
         return Path(chosen).expanduser() if chosen.strip() else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "ir-kg"
+
+
+@contextmanager
+def _no_collection():
+    """Unpickling makes 100,000 objects, none of them garbage: the collector's passes over them are wasted."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _key(sources: Iterable[Path], versions: Iterable[str]) -> str:
@@ -70,7 +86,7 @@ def built(name: str, sources: Iterable[Path], versions: Iterable[str], build: Ca
         return build()
     path = folder / f"{name}-{_key(sources, versions)}.pickle"
     try:
-        with open(path, "rb") as stream:
+        with open(path, "rb") as stream, _no_collection():
             return pickle.load(stream)
     except FileNotFoundError:
         pass
@@ -85,7 +101,7 @@ def built(name: str, sources: Iterable[Path], versions: Iterable[str], build: Ca
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         for older in folder.glob(f"{name}-*.pickle"):
-            if older != path:
+            if older != path and _KEYED.fullmatch(older.name[len(name) + 1:]):  # not "gazetteer-names-" of "gazetteer-"
                 older.unlink(missing_ok=True)
     except OSError as error:
         log.debug("cache %s not written (%s)", path, error)

@@ -78,3 +78,25 @@ def test_gazetteer_from_the_cache_is_the_gazetteer_the_tables_give(folder, tmp_p
     assert "Testgroup Xylophone" in {s.text for s in cached_gazetteer(str(tables)).surfaces}
     assert not pickled.exists()
     cached_gazetteer.cache_clear()
+
+
+def test_gazetteer_names_are_kept_per_tokenizer(folder):
+    """Names are cut as the pipeline's tokenizer cuts them: another tokenizer gets tables of its own."""
+    import spacy
+    from spacy.symbols import ORTH
+
+    from kg.nlp.gazetteer import GazetteerComponent
+
+    plain = spacy.blank("en")
+    first = GazetteerComponent(plain)
+    again = GazetteerComponent(spacy.blank("en"))  # read from the cache
+    assert again.names.root == first.names.root and again.subdivision_forms == first.subdivision_forms
+    assert len(again.names) == len(first.names) > 5000
+    odd = spacy.blank("en")
+    odd.tokenizer.add_special_case("Guinea-Bissau", [{ORTH: "Guinea-Bissau"}])  # one token, not three
+    table = GazetteerComponent(odd).names
+    doc = odd("Guinea-Bissau and Chad met.")
+    assert [(doc[s:e].text, v) for s, e, v in table(doc) if doc[s:e].text == "Guinea-Bissau"] == [("Guinea-Bissau", [("GPE", "GNB")])]
+    doc = plain("Guinea-Bissau and Chad met.")
+    assert any(doc[s:e].text == "Guinea-Bissau" for s, e, _ in first.names(doc))
+    assert len(list(folder.glob("gazetteer-names-*.pickle"))) == 1 and len(list(folder.glob("gazetteer-*.pickle"))) == 2

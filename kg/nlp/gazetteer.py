@@ -20,15 +20,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import spacy
 import srsly
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.cache import built
+from kg.nlp import phrases
 from kg.nlp.phrases import PhraseTable
 from kg.resolve.context import Candidate, resolve_candidates
-from kg.resolve.tables import Gazetteer, cached_gazetteer
+from kg.resolve.tables import Gazetteer, cached_gazetteer, gazetteer_sources
 
 __all__ = ["GazetteerComponent", "LABELS"]
 
@@ -40,6 +43,15 @@ _NAME_PARTICLES = {"and", "of", "the", "de", "del", "la", "el", "al", "e", "y", 
 _LIST_GLUE = {",", "and", "&", "or"}
 # type words that English news uses for a first-level subdivision of any kind
 _ANY_TYPE = ("province", "region")
+
+
+def _tokenizer_key(nlp: Language) -> tuple[str, ...]:
+    """What decides how the pipeline's tokenizer cuts a name: the model, spaCy, special cases and affix patterns."""
+    tokenizer = nlp.tokenizer
+    patterns = [getattr(getattr(getattr(tokenizer, attr, None), "__self__", None), "pattern", "")
+                for attr in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")]
+    return (nlp.lang, nlp.meta.get("name", ""), nlp.meta.get("version", ""), spacy.__version__,
+            str(sorted(getattr(tokenizer, "rules", None) or {})), *(str(p) for p in patterns))
 
 
 def _label(type_: str, kind: str) -> str:
@@ -67,10 +79,25 @@ class GazetteerComponent:
         self.names = PhraseTable(nlp)
         self.conditional = PhraseTable(nlp)
         self.rule_texts: dict[str, list] = {}
+        for rule in self.gazetteer.rules:
+            for text in rule.texts:
+                self.rule_texts.setdefault(text, []).append(rule)
         self.subdivision_matcher = PhraseTable(nlp, attr="LOWER")
         self.subdivision_forms: dict[str, set[str]] = {}
-        self._add_patterns(nlp)
+        # the tables' names cut into the tokens of this pipeline's tokenizer: kept between processes too
+        sources, versions = gazetteer_sources(data_dir)
+        tables = built("gazetteer-names", [*sources, Path(__file__), Path(phrases.__file__)], (*versions, *_tokenizer_key(nlp)),
+                       self._build_tables)
+        for table, state in zip((self.names, self.conditional, self.subdivision_matcher), tables[:3]):
+            table.root, table.size = state
+        self.subdivision_forms = tables[3]
+
+    def _build_tables(self) -> tuple:
+        """The names, conditional and subdivision tables' tries and sizes, and the subdivisions' token forms."""
+        self._add_patterns()
         self._add_subdivisions()
+        tables = (self.names, self.conditional, self.subdivision_matcher)
+        return (*((table.root, table.size) for table in tables), self.subdivision_forms)
 
     def _add_subdivisions(self) -> None:
         forms: dict[str, set[str]] = {}
@@ -82,11 +109,8 @@ class GazetteerComponent:
         for text in forms:
             table.add(text, text)
 
-    def _add_patterns(self, nlp: Language) -> None:
+    def _add_patterns(self) -> None:
         gaz = self.gazetteer
-        for rule in gaz.rules:
-            for text in rule.texts:
-                self.rule_texts.setdefault(text, []).append(rule)
         seen = set()
         for surface in gaz.surfaces:
             key = (surface.text, surface.id)

@@ -301,11 +301,16 @@ def _installed(module: str) -> str:
     return f"{spec.origin} {stat.st_size} {stat.st_mtime_ns}"
 
 
+def gazetteer_sources(data_dir: str | None = None) -> tuple[list[Path], tuple[str, ...]]:
+    """What the gazetteer of ``data_dir`` is built from, as :func:`kg.cache.built` keys it: the tables and the
+    code that reads them (files), the Python and the pycountry installed (versions)."""
+    folder = Path(data_dir) if data_dir else data_path("states.csv").parent
+    sources = [*folder.glob("*.csv"), *folder.glob("*.jsonl"), Path(__file__), Path(names.__file__)]
+    return sources, (sys.version, _installed("pycountry"), str(folder.resolve()))
+
+
 @lru_cache(maxsize=4)
 def cached_gazetteer(data_dir: str | None = None) -> Gazetteer:
     """:func:`load_gazetteer`, read once per ``data_dir`` and process and shared by the components; between
-    processes it is kept in the cache (:func:`kg.cache.built`), keyed by the tables, this code and pycountry."""
-    folder = Path(data_dir) if data_dir else data_path("states.csv").parent
-    sources = [*folder.glob("*.csv"), *folder.glob("*.jsonl"), Path(__file__), Path(names.__file__)]
-    versions = (sys.version, _installed("pycountry"), str(folder.resolve()))
-    return built("gazetteer", sources, versions, lambda: load_gazetteer(Path(data_dir) if data_dir else None))
+    processes it is kept in the cache (:func:`kg.cache.built`), keyed by :func:`gazetteer_sources`."""
+    return built("gazetteer", *gazetteer_sources(data_dir), lambda: load_gazetteer(Path(data_dir) if data_dir else None))
