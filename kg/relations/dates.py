@@ -358,6 +358,8 @@ def _day_ordinal(token) -> bool:
 #: What is read once per document: its DATE and TIME entities by sentence start (``Span.ents`` builds
 #: the document's whole entity tuple on every call, which made dating every relation quadratic), each
 #: sentence's time expressions, and each cue's date (one cue gives many relations, one per pair of actors).
+#: The values hold token indices and strings, never a Token or Span: those hold their Doc, which would
+#: then never leave this weak dictionary.
 _PER_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -369,23 +371,25 @@ def _memo(doc) -> dict:
 
 
 def _time_ents(sent) -> list:
-    memo = _memo(sent.doc)
+    doc = sent.doc
+    memo = _memo(doc)
     by_sentence = memo.get("time_ents")
     if by_sentence is None:
         by_sentence = memo["time_ents"] = {}
-        for ent in sent.doc.ents:
+        for ent in doc.ents:
             if ent.label_ in ("DATE", "TIME"):
-                by_sentence.setdefault(ent.sent.start, []).append(ent)
-    return by_sentence.get(sent.start, [])
+                by_sentence.setdefault(ent.sent.start, []).append((ent.start, ent.end))
+    return [doc[start:end] for start, end in by_sentence.get(sent.start, ())]
 
 
 def _sentence_expressions(sent) -> list[tuple[str, object, frozenset[int]]]:
     """:func:`_expressions` of ``sent``, read once."""
+    doc = sent.doc
     key = ("expressions", sent.start)
-    memo = _memo(sent.doc)
+    memo = _memo(doc)
     if key not in memo:
-        memo[key] = [(text, root, frozenset(indices)) for text, root, indices in _expressions(sent)]
-    return memo[key]
+        memo[key] = [(text, root.i, frozenset(indices)) for text, root, indices in _expressions(sent)]
+    return [(text, doc[root], indices) for text, root, indices in memo[key]]
 
 
 def _expressions(sent):
