@@ -54,11 +54,14 @@ class ActorResolver:
         self.types = {k: v["type"] for k, v in (doc._.kg_entities or {}).items()}
         self.ent_at: dict[int, str] = {}
         self.ent_span: dict[int, tuple[int, int]] = {}
+        self._ent_head: dict[int, int] = {}  # token of a name -> the name's head (see _span_head)
         for ent in doc.ents:
             if ent.ent_id_ in self.types:
-                for token in ent:
-                    self.ent_at[token.i] = ent.ent_id_
-                    self.ent_span[token.i] = (ent.start, ent.end)
+                head = next((t.i for t in ent if t.head.i < ent.start or t.head.i >= ent.end or t.head.i == t.i), ent.start)
+                for i in range(ent.start, ent.end):
+                    self.ent_at[i] = ent.ent_id_
+                    self.ent_span[i] = (ent.start, ent.end)
+                    self._ent_head[i] = head
         self.groups = self._coordinated_groups()
         self._found: dict[tuple[int, int], list[Actor]] | None = None  # (token, depth) -> actors, once settled
 
@@ -72,9 +75,9 @@ class ActorResolver:
         "X and Y", "between X and Y", "X, Y, Z and W" (groups, ordered by where they end)."""
         groups = []
         for i, ent_id in self.ent_at.items():
-            token = self.doc[i]
-            if token.i != self._span_head(i).i:
+            if self._ent_head[i] != i:
                 continue  # one token a name: its head
+            token = self.doc[i]
             if token.dep_ == "conj" or not any(c.dep_ == "conj" for c in token.children):
                 continue  # not the first conjunct of a coordination
             members, last, stack = [token], token.i, [token]
@@ -135,8 +138,8 @@ class ActorResolver:
             yield actor
 
     def _span_head(self, i: int) -> Token:
-        start, end = self.ent_span[i]
-        return next((t for t in self.doc[start:end] if t.head.i < start or t.head.i >= end or t.head == t), self.doc[start])
+        """The head of the name token ``i`` is in: its first token whose head is outside it (or the root)."""
+        return self.doc[self._ent_head[i]]
 
     def state_of(self, actor_id: str) -> str:
         """The state or organisation a person acts for, else the actor itself."""

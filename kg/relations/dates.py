@@ -39,11 +39,12 @@ callers) is its day-precise part.
 from __future__ import annotations
 
 import re
-import weakref
 from datetime import date as Date
 from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple
+
+from kg.relations.perdoc import memo as per_doc, sentence_bounds
 
 __all__ = ["Time", "event_date", "resolve_date", "time_of"]
 
@@ -355,40 +356,32 @@ def _day_ordinal(token) -> bool:
     return token.dep_ in ("npadvmod", "advmod", "tmod", "ROOT")
 
 
-#: What is read once per document: its DATE and TIME entities by sentence start (``Span.ents`` builds
-#: the document's whole entity tuple on every call, which made dating every relation quadratic), each
-#: sentence's time expressions, and each cue's date (one cue gives many relations, one per pair of actors).
-#: The values hold token indices and strings, never a Token or Span: those hold their Doc, which would
-#: then never leave this weak dictionary.
-_PER_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _memo(doc) -> dict:
-    memo = _PER_DOC.get(doc)
-    if memo is None:
-        memo = _PER_DOC[doc] = {}
-    return memo
+#: What is read once per document (:func:`kg.relations.perdoc.memo`): its DATE and TIME entities by
+#: sentence start (``Span.ents`` builds the document's whole entity tuple on every call, which made
+#: dating every relation quadratic), each sentence's time expressions, and each cue's date (one cue
+#: gives many relations, one per pair of actors).
 
 
 def _time_ents(sent) -> list:
     doc = sent.doc
-    memo = _memo(doc)
+    memo = per_doc(doc)
     by_sentence = memo.get("time_ents")
     if by_sentence is None:
         by_sentence = memo["time_ents"] = {}
         for ent in doc.ents:
             if ent.label_ in ("DATE", "TIME"):
-                by_sentence.setdefault(ent.sent.start, []).append((ent.start, ent.end))
+                by_sentence.setdefault(sentence_bounds(doc, ent.start)[0], []).append((ent.start, ent.end))
     return [doc[start:end] for start, end in by_sentence.get(sent.start, ())]
 
 
-def _sentence_expressions(sent) -> list[tuple[str, object, frozenset[int]]]:
-    """:func:`_expressions` of ``sent``, read once."""
-    doc = sent.doc
-    key = ("expressions", sent.start)
-    memo = _memo(doc)
+def _sentence_expressions(token) -> list[tuple[str, object, frozenset[int]]]:
+    """:func:`_expressions` of the sentence of ``token``, read once."""
+    doc = token.doc
+    start, end = sentence_bounds(doc, token.i)
+    key = ("expressions", start)
+    memo = per_doc(doc)
     if key not in memo:
-        memo[key] = [(text, root.i, frozenset(indices)) for text, root, indices in _expressions(sent)]
+        memo[key] = [(text, root.i, frozenset(indices)) for text, root, indices in _expressions(doc[start:end])]
     return [(text, doc[root], indices) for text, root, indices in memo[key]]
 
 
@@ -492,7 +485,7 @@ def _clause_verbs(head) -> set[int]:
 def event_date(cue, doc_date: str | None) -> str | None:
     """``YYYY-MM-DD`` of the event signalled by the spaCy Token ``cue``, or ``None`` (:func:`_event_date`, once per cue)."""
     key = ("date", cue.i, doc_date)
-    memo = _memo(cue.doc)
+    memo = per_doc(cue.doc)
     if key not in memo:
         memo[key] = _event_date(cue, doc_date)
     return memo[key]
@@ -510,6 +503,9 @@ def _event_date(cue, doc_date: str | None) -> str | None:
     17th") is used when the cue has no time of its own; last, as before, a day of another
     verb of the clause that is not an earlier event.
     """
+    expressions = [(text, root, indices) for text, root, indices in _sentence_expressions(cue) if cue.i not in indices]
+    if not expressions:
+        return doc_date  # most sentences say no time: the document's date, without reading the clause
     owners = _owners(cue)
     rank = {t.i: n for n, t in enumerate(owners)}
     secondary: set[int] = set()
@@ -521,12 +517,10 @@ def _event_date(cue, doc_date: str | None) -> str | None:
             # "held talks on the 17th": the parser may attach the day to the object
             secondary |= {c.i for c in owner.children if c.dep_ in ("dobj", "attr") and c.pos_ == "NOUN"}
     secondary -= set(rank)
-    clause = _clause_verbs(owners[-1]) - set(rank) - secondary
+    clause: set[int] | None = None  # the other verbs of the clause, read when an expression is on none of the above
     found: dict[int, list[Time]] = {}
     late = len(owners)
-    for text, root, indices in _sentence_expressions(cue.sent):
-        if cue.i in indices:
-            continue
+    for text, root, indices in expressions:
         anchor = _anchor(root, indices, set(rank) | secondary)
         if anchor is None:
             continue
@@ -534,10 +528,13 @@ def _event_date(cue, doc_date: str | None) -> str | None:
             anchor = anchor.head  # "the war that began in 2020", "an embargo imposed in 2019"
         if anchor.i in rank:
             found.setdefault(rank[anchor.i], []).append(time_of(text, doc_date))
-        elif anchor.i in secondary or anchor.i in clause:
-            time = time_of(text, doc_date)
-            if time.kind == "day":
-                found.setdefault(late if anchor.i in secondary else late + 1, []).append(time)
+        else:
+            if clause is None:
+                clause = _clause_verbs(owners[-1]) - set(rank) - secondary
+            if anchor.i in secondary or anchor.i in clause:
+                time = time_of(text, doc_date)
+                if time.kind == "day":
+                    found.setdefault(late if anchor.i in secondary else late + 1, []).append(time)
     current = False
     for n in sorted(found):
         kinds = {t.kind: t for t in found[n]}

@@ -13,16 +13,19 @@ supposes or negates the relation.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.attrs import LEMMA, LOWER, TAG
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from kg.records import Evidence, Relation
+from kg.records import Relation
 from kg.relations.actors import RECIPROCAL, Actor, ActorResolver, unique_actors as _unique
 from kg.relations.arguments import Frame, frame_of, passive, relative_frames
 from kg.relations.dates import event_date
 from kg.relations.lexicon import Cue, Lexicon, lemma_of
 from kg.relations.modality import Modality, modality_of
+from kg.relations.perdoc import evidence, memo as per_doc
 from kg.relations.roles import find_roles
 from kg.resolve.tables import Gazetteer
 from kg.vocab import Predicate
@@ -48,6 +51,7 @@ class RelationExtractor:
         self.cue_words = frozenset(w for table in (lexicon.verb_cues, lexicon.noun_cues, lexicon.adjective_cues) for w, cues in table.items() if cues)
         self._cue_hashes = frozenset(hash_string(w) for w in self.cue_words)
         self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word
+        self._lemma_is_act: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of acting
         self._mended_tags = frozenset(hash_string(t) for t in ("VBD", "VBN", "VBP", "VBZ"))
         unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
         if unknown:
@@ -66,11 +70,12 @@ class RelationExtractor:
         for role in roles:
             if role.current:
                 self._add(found, Relation("", role.person, role.predicate, role.of, confidence=role.confidence,
-                                           date=date, evidence=_evidence(role.mention.sent)))
+                                           date=date, evidence=evidence(doc, role.mention.start, role.mention.end)))
         resolver.past = {r.person: r.of for r in roles if not r.current}
         resolver.settle()
-        for token in self._cue_candidates(doc):
-            for cue, kind in self.cues(token):
+        for i, found_cues in self._cued(doc).items():
+            token = doc[i]
+            for cue, kind in found_cues:
                 lemma = lemma_of(token)
                 frames = [frame_of(token, kind, of_is_patient="of" in cue.preps_of(lemma, kind == "verb"), light=self.light)]
                 if kind == "noun":
@@ -83,12 +88,38 @@ class RelationExtractor:
         denials += self._denial_verbs(doc, resolver)
         return self._apply_denials(found, denials, resolver)
 
+    def _cued(self, doc: Doc) -> dict[int, list[tuple[Cue, str]]]:
+        """The cues of each token that has any (:meth:`cues`), by token index in order; read once per document."""
+        memo = per_doc(doc)
+        found = memo.get(("cues", self))
+        if found is None:
+            found = memo[("cues", self)] = {t.i: cues for t in self._cue_candidates(doc) if (cues := self.cues(t))}
+        return found
+
+    def _acts(self, doc: Doc) -> list[int]:
+        """Indices of the tokens that may name an earlier act (:meth:`_previous_act`): a cue, or a verb of acting."""
+        memo = per_doc(doc)
+        found = memo.get(("acts", self))
+        if found is None:
+            strings, acts, known = doc.vocab.strings, self.lex.actor_nouns["event_verb"], self._lemma_is_act
+            verbs = set()
+            for i, lemma in enumerate(doc.to_array([LEMMA]).tolist()):
+                act = known.get(lemma)
+                if act is None:
+                    act = strings[lemma].lower() in acts
+                    if len(known) < _LEMMAS_KEPT:
+                        known[lemma] = act
+                if act:
+                    verbs.add(i)
+            found = memo[("acts", self)] = sorted(verbs.union(self._cued(doc)))
+        return found
+
     def _cue_candidates(self, doc: Doc):
         """The tokens that may be cues: their lower-case form or lemma is a cue word, or their tag is one
         whose lemma :func:`lemma_of` mends. Read from the Doc's hash arrays, so that no other token is made."""
         strings = doc.vocab.strings
         words, lemmas = self._cue_hashes, self._lemma_is_cue
-        for i, (lower, lemma, tag) in enumerate(doc.to_array([LOWER, LEMMA, TAG]).tolist()):
+        for i, (lower, lemma, tag) in enumerate(zip(*(doc.to_array(a).tolist() for a in (LOWER, LEMMA, TAG)))):  # one array at a time is faster
             if lower in words or lemma in words or tag in self._mended_tags:
                 yield doc[i]
                 continue
@@ -477,8 +508,10 @@ class RelationExtractor:
             classes, verbs = set(), acts
         else:
             classes, verbs = {"attack", "deploy"}, acts
-        for token in reversed(noun.doc[: noun.i]):
-            names = {c.name for c, _ in self.cues(token)}
+        doc, cued, indices = noun.doc, self._cued(noun.doc), self._acts(noun.doc)
+        for i in reversed(indices[: bisect_left(indices, noun.i)]):  # any other token is neither a cue nor an act
+            token = doc[i]
+            names = {c.name for c, _ in cued.get(i, ())}
             nominal = names & classes and token.dep_ == "dobj" and token.head.lemma_.lower() in self.light
             if (token.pos_ in ("VERB", "AUX") and names & classes) or token.lemma_.lower() in verbs or nominal:
                 anchor = token.head if nominal else token
@@ -588,7 +621,7 @@ class RelationExtractor:
             date=event_date(frame.anchor, date),
             confidence=round(confidence, 3),
             cameo=self.predicates[predicate].cameo,
-            evidence=_evidence(frame.cue.sent),
+            evidence=evidence(frame.cue.doc, frame.cue.i),
         )
 
     def _type_of(self, actor: str, resolver: ActorResolver) -> str | None:
@@ -675,10 +708,6 @@ def _is_reciprocal(token: Token) -> bool:
         return True
     words = phrase.split()
     return len(words) == 2 and words[0] in ("their", "both") and token.tag_ == "NNS"
-
-
-def _evidence(sent) -> Evidence:
-    return Evidence(sent.text, sent.start_char, sent.end_char)
 
 
 def _apposed_clause(noun: Token) -> Token | None:

@@ -1,0 +1,87 @@
+"""What the relation stage reads once per document and then looks up.
+
+Relations are read cue by cue, and many cues ask the same questions of the
+same Doc: the sentence a token is in (``Token.sent`` scans the sentence
+starts anew each time), the sentence's text. :func:`memo` is a dictionary
+that lives as long as its Doc; :func:`sentence_bounds` and :func:`evidence`
+answer from it.
+
+The values hold token indices and strings, never a Token or Span: those hold
+their Doc, which would then never leave the weak dictionary.
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> doc = nlp("Chad and Sudan met. They agreed.")
+>>> for i, start in enumerate([1, 0, 0, 0, 0, 1, 0, 0]):
+...     doc[i].is_sent_start = bool(start)
+>>> sentence_bounds(doc, 6), (doc[6].sent.start, doc[6].sent.end)
+((5, 8), (5, 8))
+>>> evidence(doc, 2).sentence
+'Chad and Sudan met.'
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc
+
+from kg.records import Evidence
+
+__all__ = ["memo", "sentence_bounds", "evidence"]
+
+_PER_DOC: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
+
+
+def memo(doc: Doc) -> dict:
+    """A dictionary kept with ``doc`` for as long as it lives."""
+    found = _PER_DOC.get(doc)
+    if found is None:
+        found = _PER_DOC[doc] = {}
+    return found
+
+
+def _sentences(doc: Doc) -> tuple[list[int], list[int]]:
+    """For each token, the start and end of its sentence as ``Token.sent`` gives them: from the last token
+    at or before it that starts a sentence (else the first) to the next one that does (else the end)."""
+    found = memo(doc)
+    bounds = found.get("sentences")
+    if bounds is None:
+        flags = doc.to_array([SENT_START]).tolist() if len(doc) else []
+        starts, current = [], 0
+        for i, flag in enumerate(flags):
+            if flag == 1:
+                current = i
+            starts.append(current)
+        ends, current = [0] * len(flags), len(flags)
+        for i in range(len(flags) - 1, -1, -1):
+            ends[i] = current
+            if flags[i] == 1:
+                current = i
+        bounds = found["sentences"] = (starts, ends)
+    return bounds
+
+
+def sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """``(start, end)`` token indices of the sentence of token ``i``, as ``doc[i].sent`` says."""
+    starts, ends = _sentences(doc)
+    return starts[i], ends[i]
+
+
+def evidence(doc: Doc, i: int, j: int | None = None) -> Evidence:
+    """The sentence of token ``i`` (of the span ``i:j``, as ``Span.sent`` says) as a relation's evidence:
+    its text and character offsets."""
+    starts, ends = _sentences(doc)
+    start, end = starts[i], ends[(j if j is not None else i + 1) - 1]
+    found = memo(doc)
+    key = ("evidence", start, end)
+    kept = found.get(key)
+    if kept is None:
+        last = doc[end - 1]
+        start_char, end_char = doc[start].idx, last.idx + len(last)
+        text = found.get("text")
+        if text is None:
+            text = found["text"] = doc.text  # joined from the tokens on every call
+        kept = found[key] = Evidence(text[start_char:end_char], start_char, end_char)
+    return kept
