@@ -36,6 +36,7 @@ _TAG_RUN = re.compile(
 # "<p>" runs whose brackets were lost, glued to the next word: "ppppNATO", "pNATO", "ppIran". Only a run
 # of p before an acronym or a capitalised word of 3+ letters ("pH", "pKa" and "iPhone" are left alone)
 _GLUED_P = re.compile(r"(?<![A-Za-z])p+(?=(?:[A-Z]{2,}|[A-Z][a-z]{2,})\b)")
+_P_BEFORE_CAPITAL = re.compile("p[A-Z]")  # where _GLUED_P can match
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 # C0 and C1 controls (U+0080-009F: U+009B is a terminal's CSI), soft hyphen, zero-width space, BOM,
@@ -50,6 +51,7 @@ _CONTROL = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # the characters of _CONTROL in ASCII
 # terminal escape sequences, whose parameters would otherwise stay as text ("\x9b31mArmenia" -> "31mArmenia"):
 # CSI (ESC [ or U+009B, parameters, final byte), OSC (ESC ] or U+009D ... BEL or ST) and two-byte ESC sequences
 _ESCAPE = re.compile(
@@ -82,16 +84,24 @@ def clean_chars(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Return ``text`` without tag debris, HTML entities or control characters."""
-    text = _SURROGATE.sub("\ufffd", text)
-    text = unicodedata.normalize("NFC", text)
+    # each pattern runs only where its first character can be: most news is plain ASCII without tags
+    plain = text.isascii()
+    if not plain:
+        text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _BREAK.sub("\n", text)
-    text = _ESCAPE.sub("", text)
-    text = _TAG_RUN.sub(_tag_replacement, text)
+    if not plain:
+        text = _BREAK.sub("\n", text)
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPE.sub("", text)
+    if "<" in text:
+        text = _TAG_RUN.sub(_tag_replacement, text)
     text = html.unescape(text)
-    text = _GLUED_P.sub(lambda m: "\n\n" if len(m.group(0)) > 1 else " ", text)
-    text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text)
+    if _P_BEFORE_CAPITAL.search(text):
+        text = _GLUED_P.sub(lambda m: "\n\n" if len(m.group(0)) > 1 else " ", text)
+    plain = text.isascii()
+    text = (_ASCII_CONTROL if plain else _CONTROL).sub("", text)
+    if not plain or "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _BLANKS.sub("\n\n", text)
     return text.strip()

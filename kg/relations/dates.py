@@ -419,7 +419,7 @@ def _expressions(sent):
         if token.i in taken:
             continue
         lower = token.lower_
-        if _ORDINAL.match(lower) and _day_ordinal(token):
+        if lower[:1].isdigit() and _ORDINAL.match(lower) and _day_ordinal(token):
             yield "the " + lower, token, {token.i}
         elif token.pos_ == "NUM" and _YEAR.fullmatch(lower) and token.dep_ in ("nummod", "compound", "nmod", "amod", "pobj"):
             yield lower, token, {token.i}  # "the 2020 war" taken for an EVENT entity
@@ -468,6 +468,15 @@ def _clause_verbs(head) -> set[int]:
         top = top.head
         while top.dep_ not in _CLAUSE and top.head.i != top.i:
             top = top.head
+    memo = per_doc(top.doc)
+    key = ("clause verbs", top.i)
+    if key not in memo:
+        memo[key] = frozenset(_verbs_below(top))
+    return set(memo[key])
+
+
+def _verbs_below(top) -> set[int]:
+    """:func:`_clause_verbs` of the clause headed by ``top``."""
     verbs = set()
     for token in top.subtree:
         if token.pos_ not in ("VERB", "AUX") or token.i == top.i:
