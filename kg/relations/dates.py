@@ -459,7 +459,7 @@ def _anchor(root, indices: set[int], owners: set[int]):
         return head
 
 
-def _clause_verbs(head) -> set[int]:
+def _clause_verbs(head) -> frozenset[int]:
     """Verbs of the clause of ``head`` (through coordinated verbs to the first) that are
     neither inside a noun phrase ("the deal, signed late on Saturday") nor an earlier event
     ("after taking office on Aug. 7", "hours after it said")."""
@@ -472,7 +472,7 @@ def _clause_verbs(head) -> set[int]:
     key = ("clause verbs", top.i)
     if key not in memo:
         memo[key] = frozenset(_verbs_below(top))
-    return set(memo[key])
+    return memo[key]
 
 
 def _verbs_below(top) -> set[int]:

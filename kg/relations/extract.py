@@ -50,7 +50,7 @@ class RelationExtractor:
         # every word that is a cue as some part of speech: any other token is passed over at once
         self.cue_words = frozenset(w for table in (lexicon.verb_cues, lexicon.noun_cues, lexicon.adjective_cues) for w, cues in table.items() if cues)
         self._cue_hashes = frozenset(hash_string(w) for w in self.cue_words)
-        self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word
+        self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word (_lemma_in)
         self._lemma_is_act: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of acting
         self._mended_tags = frozenset(hash_string(t) for t in ("VBD", "VBN", "VBP", "VBZ"))
         unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
@@ -101,34 +101,18 @@ class RelationExtractor:
         memo = per_doc(doc)
         found = memo.get(("acts", self))
         if found is None:
-            strings, acts, known = doc.vocab.strings, self.lex.actor_nouns["event_verb"], self._lemma_is_act
-            verbs = set()
-            for i, lemma in enumerate(doc.to_array([LEMMA]).tolist()):
-                act = known.get(lemma)
-                if act is None:
-                    act = strings[lemma].lower() in acts
-                    if len(known) < _LEMMAS_KEPT:
-                        known[lemma] = act
-                if act:
-                    verbs.add(i)
+            strings, acts = doc.vocab.strings, self.lex.actor_nouns["event_verb"]
+            verbs = {i for i, lemma in enumerate(doc.to_array(LEMMA).tolist()) if _lemma_in(lemma, acts, self._lemma_is_act, strings)}
             found = memo[("acts", self)] = sorted(verbs.union(self._cued(doc)))
         return found
 
     def _cue_candidates(self, doc: Doc):
         """The tokens that may be cues: their lower-case form or lemma is a cue word, or their tag is one
         whose lemma :func:`lemma_of` mends. Read from the Doc's hash arrays, so that no other token is made."""
-        strings = doc.vocab.strings
-        words, lemmas = self._cue_hashes, self._lemma_is_cue
+        strings, words = doc.vocab.strings, self._cue_hashes
         for i, (lower, lemma, tag) in enumerate(zip(*(doc.to_array(a).tolist() for a in (LOWER, LEMMA, TAG)))):  # one array at a time is faster
-            if lower in words or lemma in words or tag in self._mended_tags:
-                yield doc[i]
-                continue
-            cue = lemmas.get(lemma)
-            if cue is None:  # a lemma in capitals ("Sanction" of a name) is the cue word in lower case
-                cue = strings[lemma].lower() in self.cue_words
-                if len(lemmas) < _LEMMAS_KEPT:
-                    lemmas[lemma] = cue
-            if cue:
+            # a lemma in capitals ("Sanction" of a name) is the cue word in lower case
+            if lower in words or lemma in words or tag in self._mended_tags or _lemma_in(lemma, self.cue_words, self._lemma_is_cue, strings):
                 yield doc[i]
 
     def cues(self, token: Token) -> list[tuple[Cue, str]]:
@@ -676,6 +660,17 @@ class RelationExtractor:
         old = found.get(key)
         if old is None or relation.confidence > old.confidence:
             found[key] = relation if old is None else relation.replace(evidence=old.evidence, denied_by=tuple(sorted(set(old.denied_by) | set(relation.denied_by))))
+
+
+def _lemma_in(lemma: int, words: frozenset[str] | set[str], known: dict[int, bool], strings) -> bool:
+    """Whether the lower-case form of the lemma with hash ``lemma`` is one of ``words``; the answer is
+    kept in ``known`` (for at most :data:`_LEMMAS_KEPT` lemmas, so that memory stays flat on any corpus)."""
+    found = known.get(lemma)
+    if found is None:
+        found = strings[lemma].lower() in words
+        if len(known) < _LEMMAS_KEPT:
+            known[lemma] = found
+    return found
 
 
 def _has_complement(verb: Token, needed: list[str]) -> bool:
