@@ -17,6 +17,15 @@ The table:
 - CPU per document: the CPU time the ``N`` documents add over one document,
   divided by ``N - 1`` (start-up taken out), at the largest ``N``.
 
+With ``instructions``, each run is counted instead of timed: the same whole
+processes run under Valgrind's callgrind (``valgrind`` must be installed), which
+counts the instructions they execute. The count does not depend on the
+machine's load or on the other runs, so the runs go in parallel and one run of
+each is enough; it is the figure to compare two versions of the code with on a
+shared machine, where CPU time varies by 10-20% between runs of the same
+program. Instructions are not time (cache misses, memory stalls), so the timed
+table stays the goal's measure; counting is about 50 times slower than running.
+
 Documents are made from a JSON Lines corpus (the bundled example articles by
 default, or e.g. ``eval/dev.jsonl``): record ``i mod n`` with a unique id and
 a unique closing line, so that screening, which drops repeated texts, keeps
@@ -31,17 +40,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg.data import data_path
 
-__all__ = ["Figure", "ProcessTiming", "SpeedResult", "bench_speed", "format_table", "make_documents", "read_corpus", "time_processes", "GOALS"]
+__all__ = ["CountResult", "count_processes", "count_speed", "format_counts", "Figure", "ProcessTiming", "SpeedResult", "bench_speed", "format_table", "make_documents", "read_corpus", "time_processes", "GOALS"]
 
 #: The goals of issue 17 (ir-kg / bare), by figure.
 GOALS = {"start-up": 1.3, "documents": 1.15, "cpu per document": 1.10}
@@ -115,6 +126,33 @@ def time_processes(commands: dict[str, list[str]], runs: int = 5, warm_up: bool 
     }
 
 
+_COLLECTED = re.compile(r"==\d+== Collected : (\d+)")
+
+
+def _count_once(command: list[str]) -> int:
+    """Instructions executed by one run of ``command`` (a Python command), counted by callgrind.
+
+    Python's hash seed is fixed so that two counts of the same program agree (sets and dicts of
+    strings are laid out by it).
+    """
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    environment["PYTHONHASHSEED"] = "0"
+    counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
+    run = subprocess.run(counted, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=environment, text=True, errors="replace")
+    found = _COLLECTED.findall(run.stderr)
+    if run.returncode != 0 or not found:
+        raise RuntimeError(f"valgrind {' '.join(command[:4])} ... exited with {run.returncode}: {run.stderr.strip()[-500:]}")
+    return int(found[-1])
+
+
+def count_processes(commands: dict[str, list[str]], workers: int | None = None) -> dict[str, int]:
+    """Instructions of one run of each command (label -> argv), counted in parallel on ``workers`` cores."""
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        counts = dict(zip(commands, pool.map(_count_once, commands.values())))
+    return counts
+
+
 @dataclass
 class Figure:
     """One row of the table: the medians of both sides and their ratio."""
@@ -170,6 +208,23 @@ def make_documents(records: list[dict], count: int) -> list[dict]:
     return documents
 
 
+def _write_documents(records: list[dict], count: int, path: Path) -> int:
+    """Write ``count`` documents made from ``records`` to ``path``; their words."""
+    with open(path, "w", encoding="utf-8") as stream:
+        for document in make_documents(records, count):
+            stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+    return _words(path)
+
+
+def _commands(model: str, path: Path, out: Path, batch_size: int) -> dict[str, list[str]]:
+    """The two sides on the documents at ``path``: the bare script and ``kg extract``."""
+    return {
+        "bare": [sys.executable, "-c", _BARE, model, str(path), str(batch_size)],
+        "kg": [sys.executable, "-c", "from kg.cli import main; main()", "extract", str(path), "-o", str(out),
+               "--model", model, "--batch-size", str(batch_size)],
+    }
+
+
 def _words(path: Path) -> int:
     with open(path, encoding="utf-8") as stream:
         return sum(len(json.loads(line)["text"].split()) for line in stream if line.strip())
@@ -184,17 +239,12 @@ def bench_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...
         out = Path(folder) / "out.jsonl"
         for count in sorted({1, *sizes}):
             path = Path(folder) / f"docs-{count}.jsonl"
-            with open(path, "w", encoding="utf-8") as stream:
-                for document in make_documents(records, count):
-                    stream.write(json.dumps(document, ensure_ascii=False) + "\n")
-            result.words[count] = _words(path)
-            bare_command = [sys.executable, "-c", _BARE, model, str(path), str(batch_size)]
-            kg_command = [sys.executable, "-c", "from kg.cli import main; main()", "extract", str(path), "-o", str(out),
-                          "--model", model, "--batch-size", str(batch_size)]
+            result.words[count] = _write_documents(records, count, path)
+            commands = _commands(model, path, out, batch_size)
             if progress:
                 progress(f"{count} documents, {repeats} runs of each side")
             # the first size's warm-up round reads the files and writes the bytecode for all the others
-            timings = time_processes({"bare": bare_command, "kg": kg_command}, runs=repeats, warm_up=count == 1)
+            timings = time_processes(commands, runs=repeats, warm_up=count == 1)
             work = "start-up (1 document)" if count == 1 else f"{count:,} documents"
             figure = Figure(work, count, timings["bare"], timings["kg"], GOALS["start-up"] if count == 1 else GOALS["documents"])
             result.figures.append(figure)
@@ -209,6 +259,76 @@ def bench_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...
                 GOALS["cpu per document"], cpu_based=True))
     result.load = (result.load[0], os.getloadavg()[0])
     return result
+
+
+@dataclass
+class CountResult:
+    """Instructions of whole runs of both sides, by document count (see the module)."""
+
+    model: str
+    batch_size: int
+    corpus: str
+    words: dict[int, int]
+    counts: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[str, float, float, float | None]]:
+        """(work, bare, ir-kg, goal) in instructions: start-up, each count, and per document at the largest."""
+        rows = []
+        for count, sides in sorted(self.counts.items()):
+            work = "start-up (1 document)" if count == 1 else f"{count:,} documents"
+            rows.append((work, sides["bare"], sides["kg"], GOALS["start-up"] if count == 1 else GOALS["documents"]))
+        largest = max(self.counts)
+        if largest > 1:
+            first, last = self.counts[1], self.counts[largest]
+            rows.append((f"per document (at {largest:,})", (last["bare"] - first["bare"]) / (largest - 1),
+                         (last["kg"] - first["kg"]) / (largest - 1), GOALS["cpu per document"]))
+        return rows
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model, "batch_size": self.batch_size, "corpus": self.corpus, "words": self.words,
+            "instructions": [{"work": work, "bare": round(bare), "kg": round(kg), "ratio": round(kg / bare, 4), "goal": goal}
+                             for work, bare, kg, goal in self.rows()],
+        }
+
+
+def count_speed(model: str, *, corpus: Path | None = None, sizes: tuple[int, ...] | None = None, batch_size: int = 32,
+                progress=None) -> CountResult:
+    """Instructions of start-up, whole runs of ``sizes`` documents and per document, ir-kg against bare spaCy.
+
+    ``sizes`` defaults to the corpus's length plus one, so that the per-document figure reads each
+    record of the corpus once. Each command first runs once untimed and uncounted, which writes the
+    bytecode and the caches every later run reads.
+    """
+    records = read_corpus(corpus)
+    sizes = sizes or (len(records) + 1,)
+    result = CountResult(model, batch_size, str(corpus or "bundled examples"), {})
+    with tempfile.TemporaryDirectory(prefix="kg-bench-count-") as folder:
+        commands = {}
+        for count in sorted({1, *sizes}):
+            path = Path(folder) / f"docs-{count}.jsonl"
+            result.words[count] = _write_documents(records, count, path)
+            for side, command in _commands(model, path, Path(folder) / f"out-{count}.jsonl", batch_size).items():
+                commands[(count, side)] = command
+        for command in (commands[(1, "bare")], commands[(1, "kg")]):
+            _run_once(command)
+        if progress:
+            progress(f"counting {len(commands)} runs under callgrind (each about 50 times slower than a timed run)")
+        for (count, side), instructions in count_processes(commands).items():
+            result.counts.setdefault(count, {})[side] = instructions
+    return result
+
+
+def format_counts(result: CountResult) -> list[str]:
+    """The table ``kg bench speed --instructions`` prints."""
+    lines = [
+        f"model {result.model}, batch size {result.batch_size}, corpus {result.corpus}; instructions (callgrind)",
+        f"{'work':30} {'bare':>16} {'ir-kg':>16} {'ratio':>7} {'goal':>6}",
+    ]
+    for work, bare, kg, goal in result.rows():
+        lines.append(f"{work:30} {bare:>16,.0f} {kg:>16,.0f} {kg / bare:>7.3f} {f'<={goal:.2f}' if goal else '':>6}")
+    lines.append("ratio: instructions executed, whole processes, one run each (a count does not vary with the machine's load)")
+    return lines
 
 
 def format_table(result: SpeedResult) -> list[str]:

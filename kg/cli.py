@@ -257,31 +257,40 @@ app.add_typer(bench_app, name="bench")
 @bench_app.command("speed")
 def bench_speed_command(
     corpus: Optional[Path] = typer.Argument(None, help="JSON Lines with 'text' to make the documents from (default: the bundled examples)."),
-    documents: str = typer.Option("300", "--documents", help="Comma-separated document counts to time, e.g. 300,3000 (one document is always timed)."),
+    documents: Optional[str] = typer.Option(None, "--documents", help="Comma-separated document counts, e.g. 300,3000 (one document is always run; default 300, or the corpus's length + 1 with --instructions)."),
     repeats: int = typer.Option(3, "--repeats", help="Alternating timed runs of each side; the median is reported."),
+    instructions: bool = typer.Option(False, "--instructions", help="Count instructions under Valgrind's callgrind instead of timing: the same on a busy machine, about 50x slower."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="nlp.pipe batch size of both sides (default: the setting)."),
     as_json: bool = typer.Option(False, "--json"),
     model: Optional[str] = ModelOption,
 ):
     """`kg extract` against a bare spaCy script, whole processes: start-up, N documents, CPU per document."""
-    from kg.bench import bench_speed, format_table
+    import shutil
+
+    from kg.bench import bench_speed, count_speed, format_counts, format_table
 
     try:
-        sizes = tuple(int(n) for n in documents.split(","))
+        sizes = tuple(int(n) for n in documents.split(",")) if documents else None
     except ValueError:
         _fail(f"--documents must be comma-separated counts, got {documents!r}")
-    if min(sizes) < 1 or repeats < 1:
+    if (sizes and min(sizes) < 1) or repeats < 1:
         _fail("--documents and --repeats must be at least 1")
+    if instructions and not shutil.which("valgrind"):
+        _fail("--instructions needs Valgrind (the 'valgrind' package), which is not installed")
     settings = _settings(model, batch_size=batch_size)
     progress = None if as_json else (lambda line: typer.echo(f"  {line}", err=True))
     try:
-        result = bench_speed(settings.model, corpus=corpus, sizes=sizes, repeats=repeats, batch_size=settings.batch_size, progress=progress)
+        if instructions:
+            result = count_speed(settings.model, corpus=corpus, sizes=sizes, batch_size=settings.batch_size, progress=progress)
+        else:
+            result = bench_speed(settings.model, corpus=corpus, sizes=sizes or (300,), repeats=repeats,
+                                 batch_size=settings.batch_size, progress=progress)
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         _fail(f"{corpus or 'corpus'}: {error}")
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    for line in format_table(result):
+    for line in (format_counts if instructions else format_table)(result):
         typer.echo(line)
 
 
