@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import Document, Entity, Extraction, Mention, Relation
+from kg.relations.perdoc import keep_text
 from kg.settings import Settings
 
 __all__ = ["build_nlp", "Pipeline", "load_pipeline", "doc_to_extraction", "make_doc"]
@@ -139,6 +140,7 @@ class Pipeline:
 
     def _doc(self, document: Document) -> Doc:
         doc = make_doc(self.nlp, document.text)
+        keep_text(doc, document.text)
         doc.user_data["date"] = document.date
         doc.user_data["doc_id"] = document.id
         return doc

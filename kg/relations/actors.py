@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 
 from kg.relations.arguments import controller, relative_antecedent
 from kg.relations.lexicon import Lexicon
+from kg.relations.perdoc import sentence_bounds
 from kg.resolve.tables import Gazetteer
 
 __all__ = ["Actor", "ActorResolver", "RECIPROCAL", "unique_actors"]
@@ -55,7 +56,8 @@ class ActorResolver:
         self.ent_at: dict[int, str] = {}
         self.ent_span: dict[int, tuple[int, int]] = {}
         self._ent_head: dict[int, int] = {}  # token of a name -> the name's head (see _span_head)
-        for ent in doc.ents:
+        self.ents = doc.ents  # made anew (a Span per name) on every read of Doc.ents
+        for ent in self.ents:
             if ent.ent_id_ in self.types:
                 head = next((t.i for t in ent if t.head.i < ent.start or t.head.i >= ent.end or t.head.i == t.i), ent.start)
                 for i in range(ent.start, ent.end):
@@ -355,7 +357,8 @@ class ActorResolver:
         """The most recent actor of ``type_`` before ``token`` (a subject first, if asked)."""
         candidates = [i for i, e in self.ent_at.items() if i < token.i and self.types.get(e) == type_ and self.ent_span[i][0] == i]
         if prefer_subject:
-            subjects = [i for i in candidates if self._governing_dep(i).startswith("nsubj") and self.doc[i].sent != token.sent]
+            own = sentence_bounds(self.doc, token.i)
+            subjects = [i for i in candidates if self._governing_dep(i).startswith("nsubj") and sentence_bounds(self.doc, i) != own]
             if subjects:
                 return [Actor(self.ent_at[subjects[-1]], 0.6)]
         return [Actor(self.ent_at[candidates[-1]], 0.6)] if candidates else []
@@ -363,7 +366,7 @@ class ActorResolver:
     def _plural_antecedent_is_no_actor(self, token: Token) -> bool:
         """A plural pronoun stands for the last plural noun phrase before it in its sentence; whether that
         phrase names no actor ("companies", "analysts") while no group of actors comes after it."""
-        for earlier in reversed(self.doc[token.sent.start: token.i]):
+        for earlier in reversed(self.doc[sentence_bounds(self.doc, token.i)[0]: token.i]):
             if earlier.i in self.ent_at and (earlier.dep_ == "conj" or any(c.dep_ == "conj" for c in earlier.children)):
                 return False  # "Chile and Peru ... them"
             if _plural_noun(earlier) and earlier.i not in self.ent_at:
@@ -420,7 +423,8 @@ class ActorResolver:
             return []  # "firms help ... and Washington could target them": them = the firms
         if lower in _PLURAL:
             # "They urged ..." after "May, Macron and Merkel said ...": the previous coordinated subject
-            previous = token.doc[token.sent.start - 1].sent if token.sent.start > 0 else None
+            start = sentence_bounds(token.doc, token.i)[0]
+            previous = token.doc[start - 1].sent if start > 0 else None
             if previous is not None and token.dep_ == "nsubj":
                 subject = next((t for t in previous.root.children if t.dep_ == "nsubj"), None)
                 found = self.actors(subject, 1) if subject is not None else []
@@ -428,7 +432,8 @@ class ActorResolver:
                     return [Actor(a.id, 0.6) for a in found]
             return [Actor(p, 0.5) for p in self.parties(token.i, 2)]
         actors = ("State", "Organization", "Other")
-        same = [i for i, e in self.ent_at.items() if token.sent.start <= i < token.i and self.types.get(e) in actors and self.ent_span[i][0] == i]
+        start = sentence_bounds(token.doc, token.i)[0]
+        same = [i for i, e in self.ent_at.items() if start <= i < token.i and self.types.get(e) in actors and self.ent_span[i][0] == i]
         subjects = [i for i in same if self._in_subject(i)]
         if subjects or same:
             return [Actor(self.ent_at[(subjects or same)[-1]], 0.6)]

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from kg.relations.perdoc import sentence_bounds
+
 __all__ = ["Frame", "frame_of", "relative_frames", "passive", "relative_antecedent", "controller", "OBJECT_CONTROL", "COPULAS"]
 
 #: Verbs whose object does what their complement says ("urged Israel to halt", "called on both sides to stop").
@@ -94,22 +96,23 @@ def _preps(token: Token, skip: set[str] = frozenset()) -> list[tuple[str, Token]
     """``(preposition, object)`` for the prepositional phrases on ``token`` (also "out at", "away from")."""
     out = []
     for child in token.children:
+        dep = child.dep_
+        if dep not in ("prep", "dative", "prt", "advmod"):
+            continue
         before = child.doc[child.i - 1] if child.i > 0 else None
         if before is not None and before.lemma_.lower() in _COMITATIVE and before.dep_ == "pobj" and before.head.lower_ in ("in", "together"):
             continue  # "in solidarity with X", "in coordination with X": X is on the subject's side
-        if child.dep_ in ("prep", "dative") and child.lower_ not in skip:
+        if dep in ("prep", "dative") and child.lower_ not in skip:
             objects = _pobjs(child)
-            if child.dep_ == "dative" and not objects and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            if dep == "dative" and not objects and child.pos_ in ("PROPN", "NOUN", "PRON"):
                 out.append(("to", child))  # "sent Ukraine weapons"
             for pobj in objects:
                 out.append((child.lower_, pobj))
             for inner in child.children:  # "out of", "away from": a preposition on a preposition
                 if inner.dep_ == "prep":
                     out += [(inner.lower_, p) for p in _pobjs(inner)]
-        elif child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in _PARTICLES):
+        elif dep == "prt" or (dep == "advmod" and child.lower_ in _PARTICLES):
             out += [(p, o) for p, o in _preps(child)]  # "pulled back from X"
-        elif child.dep_ == "agent":
-            continue
     return out
 
 
@@ -184,7 +187,7 @@ def _verb_frame(verb: Token, depth: int = 0) -> Frame:
         elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and depth < 5:
             # "..., when X sent troops to Y, accusing it of ...": if the main subject is no actor, the subject
             # of the nearest clause before the participle is
-            earlier = [t for t in verb.doc[verb.sent.start: verb.i] if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in t.children)]
+            earlier = [t for t in verb.doc[sentence_bounds(verb.doc, verb.i)[0]: verb.i] if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in t.children)]
             if earlier:
                 frame.fallback_agents = [c for c in earlier[-1].children if c.dep_ == "nsubj"]
         elif verb.dep_ == "acl" and verb.tag_ == "VBN" and not frame.agents and depth < 5:

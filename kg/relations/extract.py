@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from spacy.attrs import LEMMA, LOWER, TAG
+from spacy.attrs import LEMMA, LOWER, POS, TAG
 from spacy.strings import hash_string
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 from kg.records import Relation
@@ -25,7 +26,7 @@ from kg.relations.arguments import Frame, frame_of, passive, relative_frames
 from kg.relations.dates import event_date
 from kg.relations.lexicon import Cue, Lexicon, lemma_of
 from kg.relations.modality import Modality, modality_of
-from kg.relations.perdoc import evidence, memo as per_doc
+from kg.relations.perdoc import column, evidence, memo as per_doc, sentence_bounds
 from kg.relations.roles import find_roles
 from kg.resolve.tables import Gazetteer
 from kg.vocab import Predicate
@@ -52,6 +53,8 @@ class RelationExtractor:
         self._cue_hashes = frozenset(hash_string(w) for w in self.cue_words)
         self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word (_lemma_in)
         self._lemma_is_act: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of acting
+        self._lemma_is_denial: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of denying
+        self._deny_words = frozenset(w for words in lexicon.speech.values() for w in words if lexicon.speech_kind(w) == "deny")
         self._mended_tags = frozenset(hash_string(t) for t in ("VBD", "VBN", "VBP", "VBZ"))
         unknown = {c.predicate for c in lexicon.cues.values()} - set(predicates)
         if unknown:
@@ -83,7 +86,7 @@ class RelationExtractor:
                 for relation, modality in (r for frame in frames for r in self._from_frame(frame, cue, resolver, date)):
                     if modality.deny:
                         speakers = {resolver.state_of(a.id) for a in resolver.actors(modality.speaker)} if modality.speaker is not None else set()
-                        denials.append((speakers, token.sent.start, relation.key()[:3]))
+                        denials.append((speakers, sentence_bounds(doc, i)[0], relation.key()[:3]))
                     self._add(found, relation)
         denials += self._denial_verbs(doc, resolver)
         return self._apply_denials(found, denials, resolver)
@@ -102,7 +105,7 @@ class RelationExtractor:
         found = memo.get(("acts", self))
         if found is None:
             strings, acts = doc.vocab.strings, self.lex.actor_nouns["event_verb"]
-            verbs = {i for i, lemma in enumerate(doc.to_array(LEMMA).tolist()) if _lemma_in(lemma, acts, self._lemma_is_act, strings)}
+            verbs = {i for i, lemma in enumerate(column(doc, LEMMA)) if _lemma_in(lemma, acts, self._lemma_is_act, strings)}
             found = memo[("acts", self)] = sorted(verbs.union(self._cued(doc)))
         return found
 
@@ -110,7 +113,7 @@ class RelationExtractor:
         """The tokens that may be cues: their lower-case form or lemma is a cue word, or their tag is one
         whose lemma :func:`lemma_of` mends. Read from the Doc's hash arrays, so that no other token is made."""
         strings, words = doc.vocab.strings, self._cue_hashes
-        for i, (lower, lemma, tag) in enumerate(zip(*(doc.to_array(a).tolist() for a in (LOWER, LEMMA, TAG)))):  # one array at a time is faster
+        for i, (lower, lemma, tag) in enumerate(zip(column(doc, LOWER), column(doc, LEMMA), column(doc, TAG))):
             # a lemma in capitals ("Sanction" of a name) is the cue word in lower case
             if lower in words or lemma in words or tag in self._mended_tags or _lemma_in(lemma, self.cue_words, self._lemma_is_cue, strings):
                 yield doc[i]
@@ -541,9 +544,8 @@ class RelationExtractor:
 
     def _recent_in_sentence(self, token: Token, resolver: ActorResolver, type_: str) -> list[Actor]:
         found = []
-        for t in token.sent:
-            if t.i >= token.i:
-                break
+        doc = token.doc
+        for t in doc[sentence_bounds(doc, token.i)[0]:token.i]:
             ids = [a.id for a in resolver.actors(t)] if t.pos_ in ("NOUN", "PROPN") and (t.i in resolver.ent_at or resolver.lex.noun_kind(t.lemma_.lower(), "bloc")) else []
             found += [Actor(i, 0.7) for i in ids if resolver.types.get(i) == type_]
         return found
@@ -619,11 +621,15 @@ class RelationExtractor:
     def _denial_verbs(self, doc: Doc, resolver: ActorResolver) -> list:
         """Subjects of deny / reject verbs, and their sentence start."""
         out = []
-        for token in doc:
-            if token.pos_ == "VERB" and self.lex.speech_kind(token.lemma_.lower()) == "deny" and not any(c.dep_ == "neg" for c in token.children):
+        strings = doc.vocab.strings
+        for i, (pos, lemma) in enumerate(zip(column(doc, POS), column(doc, LEMMA))):
+            if pos != VERB or not _lemma_in(lemma, self._deny_words, self._lemma_is_denial, strings):
+                continue
+            token = doc[i]
+            if not any(c.dep_ == "neg" for c in token.children):
                 speakers = [a for t in frame_of(token, "verb").agents for a in resolver.actors(t)]
                 relative = token.dep_ == "relcl" or any(c.lower_ in ("which", "that") for c in token.children) or token.head.lemma_ in ("account", "claim", "allegation", "accusation", "charge")
-                out.append(({resolver.state_of(a.id) for a in speakers}, token.sent.start, "same-sentence" if relative else None))
+                out.append(({resolver.state_of(a.id) for a in speakers}, sentence_bounds(doc, i)[0], "same-sentence" if relative else None))
         return out
 
     def _apply_denials(self, found: dict, denials: list, resolver: ActorResolver) -> list[Relation]:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from kg.records import Evidence
 
-__all__ = ["memo", "sentence_bounds", "evidence"]
+__all__ = ["memo", "column", "sentence_bounds", "evidence", "keep_text"]
 
 _PER_DOC: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
 
@@ -40,6 +40,23 @@ def memo(doc: Doc) -> dict:
     if found is None:
         found = _PER_DOC[doc] = {}
     return found
+
+
+def column(doc: Doc, attribute: int) -> list[int]:
+    """The values of one token attribute (``spacy.attrs.LEMMA``, ``POS``, ...) for every token, read once:
+    a list of ints, where ``Token.lemma_`` would make a Token and a string for each."""
+    found = memo(doc)
+    key = ("column", attribute)
+    values = found.get(key)
+    if values is None:
+        values = found[key] = doc.to_array(attribute).tolist() if len(doc) else []
+    return values
+
+
+def keep_text(doc: Doc, text: str) -> None:
+    """Say that ``text`` is ``doc.text`` (as the maker of the Doc knows), which :func:`evidence` then
+    need not join from the tokens again (``Doc.text`` makes a Token of every token)."""
+    memo(doc)["text"] = text
 
 
 def _sentences(doc: Doc) -> tuple[list[int], list[int]]:

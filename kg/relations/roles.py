@@ -33,6 +33,7 @@ from difflib import SequenceMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.relations.actors import ActorResolver
+from kg.relations.perdoc import sentence_bounds
 from kg.resolve.names import name_key
 from kg.resolve.tables import Gazetteer
 
@@ -105,8 +106,8 @@ def _is_person(resolver: ActorResolver, token: Token) -> bool:
 
 def _window_before(doc: Doc, span: Span, resolver: ActorResolver, words: dict) -> list:
     tokens = []
-    i = span.start - 1
-    while i >= span.sent.start:
+    i, start = span.start - 1, sentence_bounds(doc, span.start)[0]
+    while i >= start:
         token = doc[i]
         lower = token.lower_
         if (
@@ -244,9 +245,9 @@ def _given_name_clash(doc: Doc, ent: Span, gazetteer: Gazetteer, titles: dict[st
     """Whether the mention gives the linked person's surname with another given name ("Xiomara Castro"
     linked to Raúl Castro): then the mention is someone else, and no office of the linked person is its."""
     tokens = list(ent)
-    i = ent.start - 1
+    i, start = ent.start - 1, sentence_bounds(doc, ent.start)[0]
     words = gazetteer.title_words
-    while i >= ent.sent.start and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and not doc[i].ent_type_ \
+    while i >= start and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and not doc[i].ent_type_ \
             and doc[i].lower_.rstrip(".") not in words["honorific"] and doc[i].lower_ not in words["glue"] \
             and not any(doc[i].lower_ in t.split() for t in titles):
         tokens.insert(0, doc[i])
@@ -272,7 +273,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     then_roles: list[Role] = []
     titled: set[str] = set()
     named = {e for e in resolver.ent_at.values() if resolver.types.get(e) == "State"}
-    for ent in doc.ents:
+    for ent in resolver.ents:
         person = ent.ent_id_
         if resolver.types.get(person) != "Person" or person in roles or person in dropped:
             continue
@@ -325,7 +326,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         if first_title:
             titled.add(person)
     # people named without a title: their office on the document's date
-    for ent in doc.ents:
+    for ent in resolver.ents:
         person = ent.ent_id_
         if resolver.types.get(person) == "Person" and person not in roles and person not in dropped | titled:
             if _given_name_clash(doc, ent, gazetteer, titles):
@@ -479,7 +480,7 @@ def _mission_before(ent: Span, resolver: ActorResolver, missions: set[str]) -> s
 def _organ_before(ent: Span, resolver: ActorResolver) -> str | None:
     """The state that owns the last organ named with its owner before ``ent`` in its sentence
     ("an embargo on Turkey's defence agency and its group president X")."""
-    for token in reversed(ent.doc[ent.sent.start:ent.start]):
+    for token in reversed(ent.doc[sentence_bounds(ent.doc, ent.start)[0]:ent.start]):
         if token.pos_ == "NOUN" and resolver.lex.noun_kind(token.lemma_.lower(), "organ") and \
                 any(c.dep_ in ("poss", "compound", "amod") and c.i in resolver.ent_at for c in token.children):
             owners = [a.id for a in resolver.actors(token) if resolver.types.get(a.id) == "State"]
