@@ -13,13 +13,14 @@ neighbour", "the three countries"); or a definite description of a group
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.relations.arguments import controller, relative_antecedent
 from kg.relations.lexicon import Lexicon
-from kg.relations.perdoc import sentence_bounds
+from kg.relations.perdoc import entities, sentence_bounds
 from kg.resolve.tables import Gazetteer
 
 __all__ = ["Actor", "ActorResolver", "RECIPROCAL", "unique_actors"]
@@ -56,16 +57,24 @@ class ActorResolver:
         self.ent_at: dict[int, str] = {}
         self.ent_span: dict[int, tuple[int, int]] = {}
         self._ent_head: dict[int, int] = {}  # token of a name -> the name's head (see _span_head)
-        self.ents = doc.ents  # made anew (a Span per name) on every read of Doc.ents
-        for ent in self.ents:
-            if ent.ent_id_ in self.types:
-                head = next((t.i for t in ent if t.head.i < ent.start or t.head.i >= ent.end or t.head.i == t.i), ent.start)
-                for i in range(ent.start, ent.end):
-                    self.ent_at[i] = ent.ent_id_
-                    self.ent_span[i] = (ent.start, ent.end)
+        strings = doc.vocab.strings
+        for start, end, _, ent_id in entities(doc):
+            ent_id = strings[ent_id]
+            if ent_id in self.types:
+                head = next((i for i in range(start, end) if not start <= (h := doc[i].head.i) < end or h == i), start)
+                for i in range(start, end):
+                    self.ent_at[i] = ent_id
+                    self.ent_span[i] = (start, end)
                     self._ent_head[i] = head
         self.groups = self._coordinated_groups()
         self._found: dict[tuple[int, int], list[Actor]] | None = None  # (token, depth) -> actors, once settled
+
+    def names(self, type_: str) -> Iterator[Span]:
+        """The names of ``doc.ents`` that stand for an actor of ``type_``, as ``Doc.ents`` gives them."""
+        strings = self.doc.vocab.strings
+        for start, end, label, ent_id in entities(self.doc):
+            if self.types.get(strings[ent_id]) == type_:
+                yield Span(self.doc, start, end, label=label, span_id=ent_id)
 
     def settle(self) -> None:
         """Say that ``roles`` and ``past`` are final: from now on each phrase is resolved once, and kept."""

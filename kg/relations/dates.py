@@ -44,7 +44,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from kg.relations.perdoc import memo as per_doc, sentence_bounds
+from kg.relations.perdoc import entities, memo as per_doc, sentence_bounds
 
 __all__ = ["Time", "event_date", "resolve_date", "time_of"]
 
@@ -368,9 +368,10 @@ def _time_ents(sent) -> list:
     by_sentence = memo.get("time_ents")
     if by_sentence is None:
         by_sentence = memo["time_ents"] = {}
-        for ent in doc.ents:
-            if ent.label_ in ("DATE", "TIME"):
-                by_sentence.setdefault(sentence_bounds(doc, ent.start)[0], []).append((ent.start, ent.end))
+        times = {doc.vocab.strings[label] for label in ("DATE", "TIME")}
+        for start, end, label, _ in entities(doc):
+            if label in times:
+                by_sentence.setdefault(sentence_bounds(doc, start)[0], []).append((start, end))
     return [doc[start:end] for start, end in by_sentence.get(sent.start, ())]
 
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import weakref
 
-from spacy.attrs import SENT_START
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE, SENT_START
 from spacy.tokens import Doc
 
 from kg.records import Evidence
 
-__all__ = ["memo", "column", "sentence_bounds", "evidence", "keep_text"]
+__all__ = ["memo", "column", "entities", "sentence_bounds", "evidence", "keep_text"]
 
 _PER_DOC: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
 
@@ -51,6 +51,36 @@ def column(doc: Doc, attribute: int) -> list[int]:
     if values is None:
         values = found[key] = doc.to_array(attribute).tolist() if len(doc) else []
     return values
+
+
+def entities(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """``(start, end, label, id)`` of each of ``doc.ents`` (label and id as string hashes), read from the
+    token columns once: ``Doc.ents`` makes a Span of every name on every read.
+
+    >>> import spacy
+    >>> from spacy.tokens import Span
+    >>> doc = spacy.blank("en")("Chad and Sudan met in N'Djamena on Monday.")
+    >>> doc.ents = [Span(doc, 0, 1, "GPE", span_id="TCD"), Span(doc, 2, 3, "GPE"), Span(doc, 7, 8, "DATE")]
+    >>> [(s, e, doc.vocab.strings[label], doc.vocab.strings[ent_id]) for s, e, label, ent_id in entities(doc)]
+    [(0, 1, 'GPE', 'TCD'), (2, 3, 'GPE', ''), (7, 8, 'DATE', '')]
+    >>> [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+    [(0, 1, 'GPE', 'TCD'), (2, 3, 'GPE', ''), (7, 8, 'DATE', '')]
+    """
+    found = memo(doc)
+    spans = found.get("entities")
+    if spans is None:
+        # Doc.ents' reading of the IOB codes (1 I, 2 O, 3 B, 0 missing); a name without a label is none
+        spans, start, label, ent_id = [], -1, 0, 0
+        for i, (iob, type_, id_) in enumerate(zip(column(doc, ENT_IOB), column(doc, ENT_TYPE), column(doc, ENT_ID))):
+            if iob == 1:
+                continue
+            if start != -1:
+                spans.append((start, i, label, ent_id))
+            start, label, ent_id = (i, type_, id_) if iob == 3 and type_ != 0 else (-1, 0, 0)
+        if start != -1:
+            spans.append((start, len(doc), label, ent_id))
+        spans = found["entities"] = [span for span in spans if span[2] != 0]
+    return spans
 
 
 def keep_text(doc: Doc, text: str) -> None:

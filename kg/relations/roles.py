@@ -273,7 +273,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     then_roles: list[Role] = []
     titled: set[str] = set()
     named = {e for e in resolver.ent_at.values() if resolver.types.get(e) == "State"}
-    for ent in resolver.ents:
+    for ent in resolver.names("Person"):
         person = ent.ent_id_
         if resolver.types.get(person) != "Person" or person in roles or person in dropped:
             continue
@@ -326,7 +326,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
         if first_title:
             titled.add(person)
     # people named without a title: their office on the document's date
-    for ent in resolver.ents:
+    for ent in resolver.names("Person"):
         person = ent.ent_id_
         if resolver.types.get(person) == "Person" and person not in roles and person not in dropped | titled:
             if _given_name_clash(doc, ent, gazetteer, titles):
