@@ -44,7 +44,10 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from kg.relations.perdoc import entities, memo as per_doc, sentence_bounds
+from spacy.attrs import LOWER, POS
+from spacy.symbols import NUM
+
+from kg.relations.perdoc import column, entities, memo as per_doc, sentence_bounds
 
 __all__ = ["Time", "event_date", "resolve_date", "time_of"]
 
@@ -304,6 +307,8 @@ _NOT_EVENTS = frozenset({"nation", "region", "union", "million", "billion", "pop
                          "opinion", "station", "delegation", "federation", "coalition", "commission", "institution",
                          "minister", "ministry", "element", "segment"})
 _ADVERBS = frozenset({"previously", "formerly", "recently", "historically"})
+#: the words that may be a time expression on their own (besides numbers and ordinals): see _expressions
+_WORDS = _ADVERBS | {"once", "past", "ago"}
 _DAY_PREPS = frozenset({"on", "by", "since", "until", "till", "from", "before", "after", "as", "of"})
 
 
@@ -416,10 +421,15 @@ def _expressions(sent):
         if root.head.lower_ == "since" and root.head.i not in indices:
             text = "since " + text
         yield text, root, indices
-    for token in sent:
-        if token.i in taken:
+    strings = doc.vocab.strings
+    lowers, poses = column(doc, LOWER), column(doc, POS)
+    for i in range(sent.start, sent.end):
+        if i in taken:
             continue
-        lower = token.lower_
+        lower = strings[lowers[i]]
+        if not (lower[:1].isdigit() or poses[i] == NUM or lower in _WORDS):
+            continue  # none of the expressions below: no Token made
+        token = doc[i]
         if lower[:1].isdigit() and _ORDINAL.match(lower) and _day_ordinal(token):
             yield "the " + lower, token, {token.i}
         elif token.pos_ == "NUM" and _YEAR.fullmatch(lower) and token.dep_ in ("nummod", "compound", "nmod", "amod", "pobj"):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -255,8 +256,8 @@ def _given_name_clash(doc: Doc, ent: Span, gazetteer: Gazetteer, titles: dict[st
     if len(tokens) < 2:
         return False
     given = name_key(tokens[0].text)
-    names = [name_key(text).split() for text in gazetteer.names_of(ent.ent_id_)]
-    if not names or [name_key(t.text) for t in tokens] in names:
+    names = [_name_words(text) for text in gazetteer.names_of(ent.ent_id_)]
+    if not names or tuple(name_key(t.text) for t in tokens) in names:
         return False
     firsts = {n[0] for n in names if len(n) >= 2}
     if not firsts:
@@ -264,6 +265,12 @@ def _given_name_clash(doc: Doc, ent: Span, gazetteer: Gazetteer, titles: dict[st
     given = given.rstrip(".")
     # an initial, a short form or another spelling is the same given name ("J.", "Tony", "Anthony" for Antony)
     return not any(f.startswith(given) or given.startswith(f) or SequenceMatcher(None, f, given).ratio() >= 0.6 for f in firsts)
+
+
+@lru_cache(maxsize=20_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of a name's key (:func:`name_key`), kept: a table's names are read for every mention."""
+    return tuple(name_key(name).split())
 
 
 def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: dict[str, str], date: str | None) -> list[Role]:
