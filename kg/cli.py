@@ -162,9 +162,10 @@ def extract(
             extractions = extract_parallel(documents, settings, processes=settings.processes)
         else:
             extractions = pipeline.extract_many(documents)
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes an encoder per call for these options
         for extraction in extractions:
             for record in extraction.records():
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+                stream.write(encode(record) + "\n")
             count += 1
     logging.getLogger("kg").info("%d documents, %d skipped", count, report.skipped)
     if report.skipped:

@@ -88,7 +88,7 @@ def english_share(sample: str) -> tuple[float, int]:
 def detect_language(text: str, min_probability: float = MIN_PROBABILITY) -> str | None:
     """ISO 639-1 code of the text's language, or ``None`` when it cannot be told (too few words, unsure)."""
     sample = language_sample(text)
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None
     share, words = english_share(sample)
     if share >= ENGLISH_SHARE and words >= ENGLISH_WORDS:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import Document, Entity, Extraction, Mention, Relation
-from kg.relations.perdoc import keep_text
+from kg.relations.perdoc import keep_text, memo
 from kg.settings import Settings
 
 __all__ = ["build_nlp", "Pipeline", "load_pipeline", "doc_to_extraction", "make_doc"]
@@ -61,9 +61,13 @@ def build_nlp(model: str | None = None, *, data_dir: str | None = None, relation
 def doc_to_extraction(doc: Doc, document: Document) -> Extraction:
     """Entity (and relation) records of a processed Doc."""
     mentions: dict[str, list[Mention]] = {}
+    known = doc._.kg_entities or {}
+    text = memo(doc).get("text")  # the Doc's text, where its maker kept it (Span.text joins the tokens)
     for ent in doc.ents:
-        if ent.ent_id_ and ent.ent_id_ in (doc._.kg_entities or {}):
-            mentions.setdefault(ent.ent_id_, []).append(Mention(ent.text, ent.start_char, ent.end_char))
+        ent_id = ent.ent_id_
+        if ent_id and ent_id in known:
+            start, end = ent.start_char, ent.end_char
+            mentions.setdefault(ent_id, []).append(Mention(text[start:end] if text is not None else ent.text, start, end))
     entities = tuple(
         Entity(document.id, ent_id, info["type"], info["label"], tuple(mentions.get(ent_id, ())))
         for ent_id, info in sorted((doc._.kg_entities or {}).items())
