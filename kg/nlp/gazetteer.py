@@ -128,11 +128,12 @@ class GazetteerComponent:
         # as SpanRuler.match: one span per (start, end, label, id), in Span order
         matched = sorted({Span(doc, start, end, label=label, span_id=id_)
                           for start, end, values in self.names(doc, words) for label, id_ in values})
-        plain = [s for s in matched if s.text not in self.rule_texts]
-        defaults = {s.text: s for s in matched if s.text in self.rule_texts}
+        texts = [s.text for s in matched]  # Span.text joins its tokens on every read
+        plain = [s for s, text in zip(matched, texts) if text not in self.rule_texts]
+        defaults = {text: s for s, text in zip(matched, texts) if text in self.rule_texts}
         candidates = [
-            Candidate(doc[start:end].text, start, end, tuple(self.rule_texts[doc[start:end].text]))
-            for start, end, _ in self.conditional(doc, words)
+            Candidate(text, start, end, tuple(self.rule_texts[text]))
+            for start, end, _ in self.conditional(doc, words) for text in (doc[start:end].text,)
         ]
         resolved = resolve_candidates(candidates, plain, gaz, doc)
         spans = list(plain)
