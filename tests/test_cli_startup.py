@@ -1,4 +1,4 @@
-"""What kg --help and kg query import: not rdflib, networkx, pydantic or spaCy (start-up at Oxigraph's pace)."""
+"""What kg --help and kg query import: not rdflib, networkx, pydantic, spaCy, or the Markdown and highlighting that typer's rich help brings (start-up at Oxigraph's pace)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ try:
 except SystemExit as end:
     if end.code not in (0, None):
         raise
-heavy = {"rdflib", "networkx", "pydantic", "spacy", "pandas", "pyshacl"}
+heavy = {"rdflib", "networkx", "pydantic", "spacy", "pandas", "pyshacl", "markdown_it", "pygments"}
 print("imported:", sorted({name.split(".")[0] for name in sys.modules} & heavy), file=sys.stderr)
 """
 
