@@ -30,6 +30,7 @@ _NEUTER = {"it", "its", "itself"}
 _PLURAL = {"they", "them", "their", "themselves"}
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
 RECIPROCAL = {"each other", "one another", "the other", "the other party", "the other side", "themselves"}  # "themselves": as machine translation renders "each other"
+_RECIPROCAL_HEADS = {phrase.split()[-1] for phrase in RECIPROCAL}  # the phrase's head is its last word
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "all": 0}
 _MOD_DEPS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 _BYSTANDERS = {"media", "company", "ngo"}
@@ -217,8 +218,7 @@ class ActorResolver:
                 return found
         if token.pos_ == "PRON" or lower in _PERSONAL | _NEUTER | _PLURAL:
             return self.pronoun(token)
-        phrase = self._phrase_text(token)
-        if phrase in RECIPROCAL:
+        if lower in _RECIPROCAL_HEADS and self._phrase_text(token) in RECIPROCAL:
             return []  # handled by the caller as a reciprocal object
         number = self.number_of(token)
         if number is None and lemma in ("party", "side") and token.tag_ == "NNS" and _definite(token):
@@ -282,8 +282,8 @@ class ActorResolver:
         modifiers = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound")}
         modifiers |= {f"{a} {b}" for a in modifiers for b in modifiers}
         best: tuple[str, ...] | None = None
-        for head, required, states in self.gaz.descriptions:
-            if head == lemma and all(m in modifiers or m in " ".join(sorted(modifiers)) for m in required):
+        for required, states in self.gaz.descriptions_of(lemma):
+            if all(m in modifiers or m in " ".join(sorted(modifiers)) for m in required):
                 if best is None or required:
                     best = states
                     if required:

@@ -24,7 +24,7 @@ from kg.records import Relation
 from kg.relations.actors import RECIPROCAL, Actor, ActorResolver, unique_actors as _unique
 from kg.relations.arguments import Frame, frame_of, passive, relative_frames
 from kg.relations.dates import event_date
-from kg.relations.lexicon import Cue, Lexicon, lemma_of
+from kg.relations.lexicon import Cue, Lexicon, lemma_of, mended_lemma
 from kg.relations.modality import Modality, modality_of
 from kg.relations.perdoc import column, evidence, memo as per_doc, sentence_bounds
 from kg.relations.roles import find_roles
@@ -53,6 +53,7 @@ class RelationExtractor:
         self._cue_hashes = frozenset(hash_string(w) for w in self.cue_words)
         self._lemma_is_cue: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a cue word (_lemma_in)
         self._lemma_is_act: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of acting
+        self._mended_is_cue: dict[tuple[int, int, int], bool] = {}  # (lower, lemma, tag) hashes -> see _mends_to_cue
         self._lemma_is_denial: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a verb of denying
         self._deny_words = frozenset(w for words in lexicon.speech.values() for w in words if lexicon.speech_kind(w) == "deny")
         self._mended_tags = frozenset(hash_string(t) for t in ("VBD", "VBN", "VBP", "VBZ"))
@@ -110,13 +111,25 @@ class RelationExtractor:
         return found
 
     def _cue_candidates(self, doc: Doc):
-        """The tokens that may be cues: their lower-case form or lemma is a cue word, or their tag is one
-        whose lemma :func:`lemma_of` mends. Read from the Doc's hash arrays, so that no other token is made."""
+        """The tokens that may be cues: their lower-case form or lemma is a cue word, or :func:`lemma_of`
+        mends their lemma to one. Read from the Doc's hash arrays, so that no other token is made."""
         strings, words = doc.vocab.strings, self._cue_hashes
         for i, (lower, lemma, tag) in enumerate(zip(column(doc, LOWER), column(doc, LEMMA), column(doc, TAG))):
             # a lemma in capitals ("Sanction" of a name) is the cue word in lower case
-            if lower in words or lemma in words or tag in self._mended_tags or _lemma_in(lemma, self.cue_words, self._lemma_is_cue, strings):
+            if lower in words or lemma in words or _lemma_in(lemma, self.cue_words, self._lemma_is_cue, strings) or (
+                    tag in self._mended_tags and self._mends_to_cue(lower, lemma, tag, strings)):
                 yield doc[i]
+
+    def _mends_to_cue(self, lower: int, lemma: int, tag: int, strings) -> bool:
+        """Whether a verb form's mended lemma (:func:`lemma_of`, "retook" -> "retake") is a cue word, by hashes;
+        the answer is kept (for at most :data:`_LEMMAS_KEPT` forms)."""
+        key = (lower, lemma, tag)
+        found = self._mended_is_cue.get(key)
+        if found is None:
+            found = mended_lemma(strings[lemma].lower(), strings[lower], strings[tag]) in self.cue_words
+            if len(self._mended_is_cue) < _LEMMAS_KEPT:
+                self._mended_is_cue[key] = found
+        return found
 
     def cues(self, token: Token) -> list[tuple[Cue, str]]:
         """The cue classes ``token`` signals, each with the kind of frame to read it as."""

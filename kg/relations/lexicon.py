@@ -163,13 +163,16 @@ def lemma_of(token) -> str:
     >>> lemma_of(T), lemma_of(U)
     ('hope', 'retake')
     """
-    lemma = token.lemma_.lower()
-    lower = token.lower_
-    if lemma == lower and token.tag_ in ("VBD", "VBN", "VBP"):  # the tagger takes unknown pasts for presents
+    return mended_lemma(token.lemma_.lower(), token.lower_, token.tag_)
+
+
+def mended_lemma(lemma: str, lower: str, tag: str) -> str:
+    """:func:`lemma_of` from a token's lower-case lemma, lower-case form and tag."""
+    if lemma == lower and tag in ("VBD", "VBN", "VBP"):  # the tagger takes unknown pasts for presents
         for prefix in ("", *_PREFIXES):
             if lower.startswith(prefix) and lower[len(prefix):] in _IRREGULAR:
                 return prefix + _IRREGULAR[lower[len(prefix):]]
-    if (token.tag_ == "VBZ" and lower.endswith("es") and lower[:-1] == lemma + "e"
+    if (tag == "VBZ" and lower.endswith("es") and lower[:-1] == lemma + "e"
             and lemma[-1:] not in "aeiouy" and not lemma.endswith(_SIBILANT_ENDS)):
         return lower[:-1]
     return lemma

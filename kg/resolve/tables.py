@@ -148,6 +148,16 @@ class Gazetteer:
             self.__dict__["_names_of"], self.__dict__["_names_count"] = index, len(self.surfaces)
         return index.get(entity_id, [])
 
+    def descriptions_of(self, head: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """``(required modifiers, states)`` of the descriptions whose head noun is ``head``, in table order."""
+        index = self.__dict__.get("_descriptions_of")
+        if index is None or self.__dict__.get("_descriptions_count") != len(self.descriptions):
+            index = defaultdict(list)
+            for noun, required, states in self.descriptions:
+                index[noun].append((required, states))
+            self.__dict__["_descriptions_of"], self.__dict__["_descriptions_count"] = index, len(self.descriptions)
+        return index.get(head, [])
+
     def by_key(self) -> dict[str, set[str]]:
         """Ids by name key (case- and accent-insensitive), for fuzzy and fallback lookup."""
         keys: dict[str, set[str]] = defaultdict(set)
