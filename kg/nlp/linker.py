@@ -14,12 +14,16 @@ The result is on the Doc: ``ent.ent_id_`` for every linked span and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.resolve.names import name_key, slugify, strip_article
-from kg.resolve.people import _HONORIFICS, PersonResolver, strip_person_name
-from kg.resolve.tables import Gazetteer, cached_gazetteer
+from kg.cache import built
+from kg.resolve import people as people_module
+from kg.resolve.people import _HONORIFICS, PersonResolver, person_tables, strip_person_name
+from kg.resolve.tables import Gazetteer, cached_gazetteer, gazetteer_sources
 
 __all__ = ["Linker"]
 
@@ -65,6 +69,31 @@ def _common_words(nlp: Language, parts=("adj", "verb", "adv")) -> frozenset[str]
     return frozenset(w for pos in parts for w in (index.get(pos) or ()) if w.isalpha())
 
 
+def _key_tables(gazetteer: Gazetteer) -> tuple:
+    """What the :class:`Linker` looks names up in: the people's tables (:func:`person_tables`), ids by name
+    key, the unambiguous keys, organisations by content words and subdivisions that may stand alone."""
+    people = person_tables(gazetteer)
+    all_keys = gazetteer.by_key()
+    by_key = {key: ids for key, ids in all_keys.items() if len(key) > 3 and len(ids) == 1}
+    # organisations by the set of their content words: "International Organization for Civil Aviation"
+    # is the "International Civil Aviation Organization"
+    stems: dict[frozenset, set[str]] = {}
+    for surface in gazetteer.surfaces:
+        if surface.kind == "name" and gazetteer.entries[surface.id].type in ("Organization", "Other"):
+            key = _content_stems(surface.text)
+            if len(key) >= 3:
+                stems.setdefault(key, set()).add(surface.id)
+    org_stems = {key: next(iter(ids)) for key, ids in stems.items() if len(ids) == 1}
+    # subdivisions that ner found on its own, whatever ner called them: names that may stand alone
+    subdivision_keys: dict[str, str] = {}
+    for sub in gazetteer.subdivisions.values():
+        for name in sub.names if sub.bare else ():
+            key = name_key(name)
+            if key not in by_key and key not in people[0]:
+                subdivision_keys.setdefault(key, sub.id)
+    return people, all_keys, by_key, org_stems, subdivision_keys
+
+
 class Linker:
     def __init__(self, name: str = "kg_linker", *, data_dir: str | None = None, fuzzy_threshold: float = 90.0,
                  common_words: frozenset[str] = frozenset(), common_nouns: frozenset[str] = frozenset()):
@@ -72,25 +101,11 @@ class Linker:
         self.common_words = common_words
         self.common_nouns = common_nouns
         self.gazetteer: Gazetteer = cached_gazetteer(data_dir)
-        self.people = PersonResolver(self.gazetteer, fuzzy_threshold)
-        self.all_keys = self.gazetteer.by_key()
-        self.by_key = {key: ids for key, ids in self.all_keys.items() if len(key) > 3 and len(ids) == 1}
-        # organisations by the set of their content words: "International Organization for Civil Aviation"
-        # is the "International Civil Aviation Organization"
-        stems: dict[frozenset, set[str]] = {}
-        for surface in self.gazetteer.surfaces:
-            if surface.kind == "name" and self.gazetteer.entries[surface.id].type in ("Organization", "Other"):
-                key = _content_stems(surface.text)
-                if len(key) >= 3:
-                    stems.setdefault(key, set()).add(surface.id)
-        self.org_stems = {key: next(iter(ids)) for key, ids in stems.items() if len(ids) == 1}
-        # subdivisions that ner found on its own, whatever ner called them: names that may stand alone
-        self.subdivision_keys: dict[str, str] = {}
-        for sub in self.gazetteer.subdivisions.values():
-            for name in sub.names if sub.bare else ():
-                key = name_key(name)
-                if key not in self.by_key and key not in self.people.by_key:
-                    self.subdivision_keys.setdefault(key, sub.id)
+        # the tables' names by key, read from the cache where an earlier process built them (0.1 s to build)
+        sources, versions = gazetteer_sources(data_dir)
+        people, self.all_keys, self.by_key, self.org_stems, self.subdivision_keys = built(
+            "linker-keys", [*sources, Path(__file__), Path(people_module.__file__)], versions, lambda: _key_tables(self.gazetteer))
+        self.people = PersonResolver(self.gazetteer, fuzzy_threshold, people)
 
     def __call__(self, doc: Doc) -> Doc:
         date = doc.user_data.get("date") if doc.user_data else None

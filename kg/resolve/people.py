@@ -50,24 +50,28 @@ def strip_person_name(text: str) -> str:
     return " ".join(words)
 
 
+def person_tables(gazetteer: Gazetteer) -> tuple[dict[str, set[str]], dict[str, str], dict[str, set[str]]]:
+    """The tables a :class:`PersonResolver` reads: the table's people by name key, by the key of their
+    full name, and by surname where it is unambiguous ("Morrison" for Scott Morrison)."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for surface in gazetteer.surfaces:
+        if gazetteer.entries[surface.id].type == "Person":
+            by_key[name_key(surface.text)].add(surface.id)
+    full_names = {name_key(info.label): info.id for info in gazetteer.entries.values() if info.type == "Person"}
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for key, person in full_names.items():
+        words = [w for w in key.split() if w not in ("jr", "sr", "ii", "iii")]
+        if len(words) >= 2 and len(words[-1]) > 3:
+            surnames[words[-1]].add(person)
+    return by_key, full_names, {k: v for k, v in surnames.items() if len(v) == 1 and k not in by_key}
+
+
 class PersonResolver:
-    def __init__(self, gazetteer: Gazetteer, threshold: float = 90.0):
+    def __init__(self, gazetteer: Gazetteer, threshold: float = 90.0, tables: tuple | None = None):
+        """``tables``: :func:`person_tables` of ``gazetteer``, where they were built before (else built here)."""
         self.gazetteer = gazetteer
         self.threshold = threshold
-        self.by_key: dict[str, set[str]] = defaultdict(set)
-        for surface in gazetteer.surfaces:
-            if gazetteer.entries[surface.id].type == "Person":
-                self.by_key[name_key(surface.text)].add(surface.id)
-        self.full_names = {
-            name_key(info.label): info.id for info in gazetteer.entries.values() if info.type == "Person"
-        }
-        # surnames of the table's people ("Morrison" for Scott Morrison), used when unambiguous
-        surnames: dict[str, set[str]] = defaultdict(set)
-        for key, person in self.full_names.items():
-            words = [w for w in key.split() if w not in ("jr", "sr", "ii", "iii")]
-            if len(words) >= 2 and len(words[-1]) > 3:
-                surnames[words[-1]].add(person)
-        self.surnames = {k: v for k, v in surnames.items() if len(v) == 1 and k not in self.by_key}
+        self.by_key, self.full_names, self.surnames = tables or person_tables(gazetteer)
         self._choices = list(self.full_names)
 
     def _in_office(self, ids: set[str], date: str | None) -> list[str]:
