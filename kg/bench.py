@@ -82,13 +82,16 @@ class ProcessTiming:
         return {"label": self.label, "wall_seconds": round(self.wall, 4), "cpu_seconds": round(self.cpu, 4), "runs": self.runs}
 
 
-def _run_once(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, from ``os.wait4``) of one run of ``command``; its output is dropped.
+def _child_environment() -> dict[str, str]:
+    """This process's environment without ``PYTHONDONTWRITEBYTECODE``: with it, every run compiles kg's
+    modules from source again (about 0.1 s), which no installed ``kg`` does."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
-    ``PYTHONDONTWRITEBYTECODE`` is left out of the child's environment: with it, every run compiles
-    kg's modules from source again (about 0.1 s), which no installed ``kg`` does.
-    """
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+def _run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, from ``os.wait4``) of one run of ``command`` (in
+    :func:`_child_environment`); its output is dropped."""
+    environment = _child_environment()
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
@@ -135,8 +138,7 @@ def _count_once(command: list[str]) -> int:
     Python's hash seed is fixed so that two counts of the same program agree (sets and dicts of
     strings are laid out by it).
     """
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    environment["PYTHONHASHSEED"] = "0"
+    environment = {**_child_environment(), "PYTHONHASHSEED": "0"}
     counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
     run = subprocess.run(counted, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          env=environment, text=True, errors="replace")

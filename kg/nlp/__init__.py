@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import Document, Entity, Extraction, Mention, Relation
-from kg.relations.perdoc import keep_text, memo
+from kg.relations.perdoc import keep_text, text_of
 from kg.settings import Settings
 
 __all__ = ["build_nlp", "Pipeline", "load_pipeline", "doc_to_extraction", "make_doc"]
@@ -62,15 +62,15 @@ def doc_to_extraction(doc: Doc, document: Document) -> Extraction:
     """Entity (and relation) records of a processed Doc."""
     mentions: dict[str, list[Mention]] = {}
     known = doc._.kg_entities or {}
-    text = memo(doc).get("text")  # the Doc's text, where its maker kept it (Span.text joins the tokens)
+    text = text_of(doc)  # Span.text joins its tokens on every read
     for ent in doc.ents:
         ent_id = ent.ent_id_
         if ent_id and ent_id in known:
             start, end = ent.start_char, ent.end_char
-            mentions.setdefault(ent_id, []).append(Mention(text[start:end] if text is not None else ent.text, start, end))
+            mentions.setdefault(ent_id, []).append(Mention(text[start:end], start, end))
     entities = tuple(
         Entity(document.id, ent_id, info["type"], info["label"], tuple(mentions.get(ent_id, ())))
-        for ent_id, info in sorted((doc._.kg_entities or {}).items())
+        for ent_id, info in sorted(known.items())
     )
     raw = (doc._.get("kg_relations") or ()) if Doc.has_extension("kg_relations") else ()
     relations = tuple(Relation.from_dict({**r, "doc": document.id}) for r in raw)

@@ -131,10 +131,10 @@ class GazetteerComponent:
         texts = [s.text for s in matched]  # Span.text joins its tokens on every read
         plain = [s for s, text in zip(matched, texts) if text not in self.rule_texts]
         defaults = {text: s for s, text in zip(matched, texts) if text in self.rule_texts}
-        candidates = [
-            Candidate(text, start, end, tuple(self.rule_texts[text]))
-            for start, end, _ in self.conditional(doc, words) for text in (doc[start:end].text,)
-        ]
+        candidates = []
+        for start, end, _ in self.conditional(doc, words):
+            text = doc[start:end].text
+            candidates.append(Candidate(text, start, end, tuple(self.rule_texts[text])))
         resolved = resolve_candidates(candidates, plain, gaz, doc)
         spans = list(plain)
         for candidate in candidates:

@@ -19,9 +19,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.resolve.names import name_key, slugify, strip_article
 from kg.cache import built
 from kg.resolve import people as people_module
+from kg.resolve.names import name_key, slugify, strip_article
 from kg.resolve.people import _HONORIFICS, PersonResolver, person_tables, strip_person_name
 from kg.resolve.tables import Gazetteer, cached_gazetteer, gazetteer_sources
 

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from kg.records import Evidence
 
-__all__ = ["memo", "column", "entities", "sentence_bounds", "evidence", "keep_text"]
+__all__ = ["memo", "column", "entities", "sentence_bounds", "evidence", "keep_text", "text_of"]
 
 _PER_DOC: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
 
@@ -84,9 +84,19 @@ def entities(doc: Doc) -> list[tuple[int, int, int, int]]:
 
 
 def keep_text(doc: Doc, text: str) -> None:
-    """Say that ``text`` is ``doc.text`` (as the maker of the Doc knows), which :func:`evidence` then
-    need not join from the tokens again (``Doc.text`` makes a Token of every token)."""
+    """Say that ``text`` is ``doc.text`` (as the maker of the Doc knows), which :func:`text_of` then
+    need not join from the tokens."""
     memo(doc)["text"] = text
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, as kept by :func:`keep_text` or joined once (``Doc.text`` makes a Token of every
+    token on every read)."""
+    found = memo(doc)
+    text = found.get("text")
+    if text is None:
+        text = found["text"] = doc.text
+    return text
 
 
 def _sentences(doc: Doc) -> tuple[list[int], list[int]]:
@@ -127,8 +137,5 @@ def evidence(doc: Doc, i: int, j: int | None = None) -> Evidence:
     if kept is None:
         last = doc[end - 1]
         start_char, end_char = doc[start].idx, last.idx + len(last)
-        text = found.get("text")
-        if text is None:
-            text = found["text"] = doc.text  # joined from the tokens on every call
-        kept = found[key] = Evidence(text[start_char:end_char], start_char, end_char)
+        kept = found[key] = Evidence(text_of(doc)[start_char:end_char], start_char, end_char)
     return kept

@@ -282,7 +282,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     named = {e for e in resolver.ent_at.values() if resolver.types.get(e) == "State"}
     for ent in resolver.names("Person"):
         person = ent.ent_id_
-        if resolver.types.get(person) != "Person" or person in roles or person in dropped:
+        if person in roles or person in dropped:
             continue
         if _given_name_clash(doc, ent, gazetteer, titles):
             continue
@@ -335,7 +335,7 @@ def find_roles(doc: Doc, resolver: ActorResolver, gazetteer: Gazetteer, titles: 
     # people named without a title: their office on the document's date
     for ent in resolver.names("Person"):
         person = ent.ent_id_
-        if resolver.types.get(person) == "Person" and person not in roles and person not in dropped | titled:
+        if person not in roles and person not in dropped | titled:
             if _given_name_clash(doc, ent, gazetteer, titles):
                 continue
             of, confidence = _from_table(person, None, gazetteer, date)

@@ -138,25 +138,25 @@ class Gazetteer:
             if text:
                 self.surfaces.append(Surface(text, info.id, _kind_of(text, kind)))
 
-    def names_of(self, entity_id: str) -> list[str]:
-        """The surface forms of one entry (an index built on first use)."""
-        index = self.__dict__.get("_names_of")
-        if index is None or self.__dict__.get("_names_count") != len(self.surfaces):
+    def _index(self, name: str, rows: list, pair) -> dict[str, list]:
+        """``rows`` grouped by key, ``pair(row)`` giving ``(key, value)``, in their order; built on first use
+        and again when rows were added since (kept under ``name``)."""
+        index, count = self.__dict__.get(name, (None, -1))
+        if index is None or count != len(rows):
             index = defaultdict(list)
-            for surface in self.surfaces:
-                index[surface.id].append(surface.text)
-            self.__dict__["_names_of"], self.__dict__["_names_count"] = index, len(self.surfaces)
-        return index.get(entity_id, [])
+            for row in rows:
+                key, value = pair(row)
+                index[key].append(value)
+            self.__dict__[name] = (index, len(rows))
+        return index
+
+    def names_of(self, entity_id: str) -> list[str]:
+        """The surface forms of one entry."""
+        return self._index("_names_of", self.surfaces, lambda s: (s.id, s.text)).get(entity_id, [])
 
     def descriptions_of(self, head: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """``(required modifiers, states)`` of the descriptions whose head noun is ``head``, in table order."""
-        index = self.__dict__.get("_descriptions_of")
-        if index is None or self.__dict__.get("_descriptions_count") != len(self.descriptions):
-            index = defaultdict(list)
-            for noun, required, states in self.descriptions:
-                index[noun].append((required, states))
-            self.__dict__["_descriptions_of"], self.__dict__["_descriptions_count"] = index, len(self.descriptions)
-        return index.get(head, [])
+        return self._index("_descriptions_of", self.descriptions, lambda d: (d[0], (d[1], d[2]))).get(head, [])
 
     def by_key(self) -> dict[str, set[str]]:
         """Ids by name key (case- and accent-insensitive), for fuzzy and fallback lookup."""
